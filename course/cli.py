@@ -1,0 +1,79 @@
+"""The `course` command: thin, explicit wrappers over nbgrader."""
+import argparse
+import sys
+
+from . import CourseError, build, demo, export, feedback, grade, layout
+
+
+def cmd_build(args):
+    root = layout.course_root(args.root)
+    build.build(root)
+    print("release/ is up to date and verified.")
+
+
+def cmd_grade(args):
+    root = layout.course_root(args.root)
+    results = grade.grade(root, args.assignment)
+    print()
+    print(grade.table(results))
+    failed = [r for r in results if r.error]
+    if failed:
+        print("\n%d submission(s) could not be graded cleanly:" % len(failed))
+        for r in failed:
+            print("  %s/%s: %s" % (r.student, r.assignment, r.error.splitlines()[-1]))
+        return 1
+    return 0
+
+
+def cmd_export(args):
+    root = layout.course_root(args.root)
+    path = export.export_csv(grade.stored_results(root, args.assignment), args.output)
+    print("grades written to %s" % path)
+
+
+def cmd_feedback(args):
+    root = layout.course_root(args.root)
+    names = [layout.check_assignment(root, args.assignment)] if args.assignment else layout.assignments(root)
+    for name in names:
+        for page in feedback.generate(root, name):
+            print(page)
+
+
+def cmd_demo(args):
+    results = demo.run(args.dir, full_cohort=args.full)
+    return 1 if any(r.error for r in results) else 0
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="course", description=__doc__)
+    p.add_argument("--root", default=".", help="course folder (holds nbgrader_config.py); default: .")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="release every assignment and verify it").set_defaults(fn=cmd_build)
+    g = sub.add_parser("grade", help="autograde submitted/ and print the scores")
+    g.add_argument("assignment", nargs="?")
+    g.set_defaults(fn=cmd_grade)
+    e = sub.add_parser("export", help="write the grades to CSV")
+    e.add_argument("assignment", nargs="?")
+    e.add_argument("-o", "--output", default="exports/grades.csv")
+    e.set_defaults(fn=cmd_export)
+    f = sub.add_parser("feedback", help="HTML feedback per student")
+    f.add_argument("assignment", nargs="?")
+    f.set_defaults(fn=cmd_feedback)
+    d = sub.add_parser("demo", help="the full pipeline on sample submissions, in a scratch folder")
+    d.add_argument("--dir", default="demo_course", help="scratch course folder (replaced); default: demo_course")
+    d.add_argument("--full", action="store_true", help="grade every sample, not just the demo set")
+    d.set_defaults(fn=cmd_demo)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.fn(args) or 0
+    except CourseError as e:
+        print("course: error: %s" % e, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

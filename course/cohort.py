@@ -1,0 +1,61 @@
+"""Sample submissions made from the release: the reference, the untouched
+release, other correct styles and realistic mistakes.
+
+Each chapter's catalogue lives in course/samples/<assignment>.py as SAMPLES, a
+list of dicts:
+    student  -- the student id the submission is filed under
+    answers  -- {solution grade_id: code}, or "reference" for the source's solutions
+    expect   -- {exercise: "full" | "zero" | mistake id}, what grading must find
+    demo     -- whether `course demo` includes it
+The demo and the tests use the same catalogue, so what the demo shows is what
+the tests prove.
+"""
+import importlib
+from pathlib import Path
+
+import nbformat
+
+from . import CourseError, layout
+from . import notebooks as nbs
+
+
+def catalogue(assignment):
+    try:
+        return importlib.import_module("course.samples." + assignment).SAMPLES
+    except ModuleNotFoundError:
+        raise CourseError("no sample submissions for %s (course/samples/%s.py)" % (assignment, assignment))
+
+
+def reference_answers(root, assignment):
+    """{grade_id: solution code} taken from the source notebooks."""
+    answers = {}
+    for path in layout.notebooks(Path(root) / layout.SOURCE / assignment):
+        for cell in nbs.read(path).cells:
+            if nbs.is_solution(cell) and nbs.BEGIN_SOLUTION in cell.source:
+                answers[nbs.grade_id(cell)] = nbs.reference_answer(cell)
+    return answers
+
+
+def make_submission(root, assignment, sample):
+    """Write one sample under submitted/<student>/<assignment>/ from the release."""
+    answers = dict(sample["answers"])
+    reference = reference_answers(root, assignment)
+    for gid, code in list(answers.items()):
+        if code == "reference":
+            answers[gid] = reference[gid]
+    dest = Path(root) / layout.SUBMITTED / sample["student"] / assignment
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in layout.notebooks(Path(root) / layout.RELEASE / assignment):
+        nb = nbs.read(path)
+        for cell in nb.cells:
+            if nbs.grade_id(cell) in answers:
+                nbs.fill_answer(cell, answers[nbs.grade_id(cell)])
+        nbformat.write(nb, str(dest / path.name))
+    return dest
+
+
+def make_cohort(root, assignment, demo_only=False):
+    samples = [s for s in catalogue(assignment) if s.get("demo") or not demo_only]
+    for sample in samples:
+        make_submission(root, assignment, sample)
+    return samples

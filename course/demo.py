@@ -1,0 +1,46 @@
+"""`course demo`: the whole instructor pipeline on a scratch copy of the course.
+
+    copy the course -> build the release -> file sample submissions
+    -> grade -> table, CSV and feedback
+
+It never touches the real course's gradebook or submissions.
+"""
+import shutil
+from pathlib import Path
+
+from . import build, cohort, export, feedback, grade, layout
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_course(src, dest):
+    """A fresh course folder at dest with the config, helpers and sources of src."""
+    src, dest = Path(src), Path(dest)
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    for name in ("nbgrader_config.py",) + layout.HELPERS:
+        shutil.copyfile(src / name, dest / name)
+    shutil.copytree(src / layout.SOURCE, dest / layout.SOURCE,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest
+
+
+def run(dest, src=REPO, full_cohort=False, log=print):
+    root = copy_course(layout.course_root(src), dest)
+    log("1. build: course copied to %s, releasing every assignment" % root)
+    build.build(root, log=log)
+    log("2. sample submissions (reference, untouched release, other style, mistakes)")
+    for assignment in layout.assignments(root):
+        for sample in cohort.make_cohort(root, assignment, demo_only=not full_cohort):
+            log("  submitted/%s/%s" % (sample["student"], assignment))
+    log("3. grade (plain `nbgrader autograde`, one submission at a time)")
+    results = grade.grade(root, log=log)
+    log("")
+    log(grade.table(results))
+    log("")
+    csv_path = export.export_csv(results, root / "exports" / "grades.csv")
+    log("4. grades exported to %s" % csv_path)
+    pages = [p for a in layout.assignments(root) for p in feedback.generate(root, a)]
+    log("5. %d feedback pages, e.g. %s" % (len(pages), pages[0] if pages else "none"))
+    return results

@@ -1,0 +1,25 @@
+"""`course export`: grades per student and exercise, as CSV."""
+import csv
+from pathlib import Path
+
+from . import CourseError
+
+
+def export_csv(results, path):
+    """One row per (student, assignment): a column per exercise, total, mistakes."""
+    if not results:
+        raise CourseError("nothing to export: no graded submissions in the gradebook")
+    exercises = []
+    for r in results:
+        exercises += [ex for ex in r.max_scores if ex not in exercises]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["student", "assignment"] + exercises + ["total", "max", "mistakes", "error"])
+        for r in results:
+            w.writerow([r.student, r.assignment]
+                       + [r.scores.get(ex, "") for ex in exercises]
+                       + [r.total, r.max_total,
+                          ";".join(m for ids in r.mistakes.values() for m in ids), r.error])
+    return path

@@ -1,0 +1,48 @@
+"""Where things live in a course folder. One place, so every step agrees."""
+from pathlib import Path
+
+from . import CourseError
+
+# Top-level helpers that every assignment folder (source and release) needs.
+HELPERS = ("opt_utils.py", "testCases.py")
+SOURCE = "source_notebooks"
+RELEASE = "release"
+SUBMITTED = "submitted"
+AUTOGRADED = "autograded"
+FEEDBACK = "feedback"
+
+
+def course_root(path="."):
+    """The folder holding nbgrader_config.py, or a clear error."""
+    root = Path(path).resolve()
+    if not (root / "nbgrader_config.py").is_file():
+        raise CourseError("%s is not a course folder: it has no nbgrader_config.py" % root)
+    return root
+
+
+def assignments(root):
+    """Assignment names, from the folders under source_notebooks/."""
+    src = Path(root) / SOURCE
+    if not src.is_dir():
+        raise CourseError("no %s/ folder in %s" % (SOURCE, root))
+    return sorted(p.name for p in src.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def check_assignment(root, assignment):
+    names = assignments(root)
+    if assignment not in names:
+        raise CourseError("unknown assignment %r; known: %s" % (assignment, ", ".join(names) or "none"))
+    return assignment
+
+
+def notebooks(folder):
+    """The notebooks of one assignment folder, sorted by name."""
+    return sorted(p for p in Path(folder).glob("*.ipynb"))
+
+
+def students(root, assignment):
+    """Student ids with a folder for this assignment under submitted/."""
+    sub = Path(root) / SUBMITTED
+    if not sub.is_dir():
+        return []
+    return sorted(p.name for p in sub.iterdir() if (p / assignment).is_dir())

@@ -1,0 +1,1 @@
+"""Sample answers per assignment, for `course demo` and the grading tests."""

@@ -1,0 +1,92 @@
+"""Sample answers for chapter 1, written the way students write them."""
+GD, MB = "update_parameters_with_gd", "random_mini_batches"
+GD_CELL, MB_CELL = GD + "-code", MB + "-code"
+REFERENCE = {GD_CELL: "reference", MB_CELL: "reference"}
+
+GD_WRONG = {
+    "flipped-sign": """
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] + learning_rate * grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] + learning_rate * grads["db" + str(l)]
+""",
+    "biases-not-updated": """
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+""",
+    "last-layer-skipped": """
+for l in range(1, L):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+""",
+    "paired-by-position": """
+for (name, value), grad in zip(list(parameters.items()), grads.values()):
+    parameters[name] = value - learning_rate * grad
+""",
+    "no-learning-rate": """
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] - grads["db" + str(l)]
+""",
+}
+
+MB_WRONG = {
+    "dropped-last-batch": """
+for k in range(num_complete_minibatches):
+    mini_batch_X = shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size]
+    mini_batch_Y = shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+""",
+    "labels-not-shuffled": """
+for k in range(0, m, mini_batch_size):
+    mini_batches.append((shuffled_X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]))
+""",
+    "empty-last-batch": """
+for k in range(num_complete_minibatches):
+    mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                         shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+mini_batches.append((shuffled_X[:, num_complete_minibatches * mini_batch_size:],
+                     shuffled_Y[:, num_complete_minibatches * mini_batch_size:]))
+""",
+    "not-shuffled": """
+for k in range(0, m, mini_batch_size):
+    mini_batches.append((X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]))
+""",
+    "last-batch-full-size": """
+for k in range(num_complete_minibatches):
+    mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                         shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+if m % mini_batch_size != 0:
+    mini_batches.append((shuffled_X[:, -mini_batch_size:], shuffled_Y[:, -mini_batch_size:]))
+""",
+}
+
+# Correct answers in another style than the reference: must get full marks.
+GD_IN_PLACE = """
+for l in range(1, L + 1):
+    parameters["W%d" % l] -= learning_rate * grads["dW%d" % l]
+    parameters["b%d" % l] -= learning_rate * grads["db%d" % l]
+"""
+MB_COMPREHENSION = """
+mini_batches = [(shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_batch_size])
+                for k in range(0, m, mini_batch_size)]
+"""
+
+
+def _pair(gd_mistake, mb_mistake, demo=False):
+    """One student who makes one mistake in each exercise."""
+    return {"student": "%s__%s" % (gd_mistake.replace("-", "_"), mb_mistake.replace("-", "_")),
+            "answers": {GD_CELL: GD_WRONG[gd_mistake], MB_CELL: MB_WRONG[mb_mistake]},
+            "expect": {GD: gd_mistake, MB: mb_mistake}, "demo": demo}
+
+
+SAMPLES = [
+    {"student": "reference", "answers": REFERENCE, "expect": {GD: "full", MB: "full"}, "demo": True},
+    {"student": "untouched_release", "answers": {}, "expect": {GD: "zero", MB: "zero"}, "demo": True},
+    {"student": "other_style", "answers": {GD_CELL: GD_IN_PLACE, MB_CELL: MB_COMPREHENSION},
+     "expect": {GD: "full", MB: "full"}, "demo": True},
+    _pair("flipped-sign", "dropped-last-batch", demo=True),
+    _pair("biases-not-updated", "labels-not-shuffled", demo=True),
+    _pair("last-layer-skipped", "empty-last-batch", demo=True),
+    _pair("paired-by-position", "not-shuffled"),
+    _pair("no-learning-rate", "last-batch-full-size"),
+]

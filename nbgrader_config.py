@@ -1,0 +1,23 @@
+"""nbgrader configuration for the course. Plain `nbgrader ...` run from this
+folder, formgrader, and the `course` CLI all read it."""
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "optimization-for-deep-learning"
+c.CourseDirectory.root = __import__("os").path.dirname(__import__("os").path.abspath(__file__))
+c.CourseDirectory.source_directory = "source_notebooks"
+
+# Solutions sit between "### BEGIN SOLUTION" and "### END SOLUTION", nested
+# inside the "### START CODE HERE ###" / "### END CODE HERE ###" lines, so the
+# release keeps the markers and shows this stub between them.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Per cell. The slowest cells train small networks for a few seconds; a runaway
+# loop is stopped well before it holds up a whole batch.
+c.Execute.timeout = 120
+
+# nbgrader zeroes a test cell with any stderr output. The checks silence
+# warnings they trigger themselves; this drops any that still reach stderr
+# (numpy RuntimeWarning, a library's FutureWarning...), so a correct answer
+# never loses points to a warning. Errors are unaffected: they are not stderr.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"\w+Warning: "

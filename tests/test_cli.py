@@ -1,0 +1,43 @@
+"""The `course` CLI gives clear errors and exits non-zero on failure."""
+import subprocess
+import sys
+
+from course import cli, demo
+from conftest import REPO
+
+
+def course(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": ""})
+
+
+def test_outside_a_course_folder(tmp_path):
+    proc = course("build", cwd=tmp_path)
+    assert proc.returncode == 1 and "not a course folder" in proc.stderr
+
+
+def test_unknown_assignment(built):
+    proc = course("--root", str(built), "grade", "no_such_chapter", cwd=built)
+    assert proc.returncode == 1 and "unknown assignment 'no_such_chapter'" in proc.stderr
+
+
+def test_grade_before_build_and_with_no_submissions(tmp_path):
+    root = demo.copy_course(REPO, tmp_path / "course")
+    proc = course("grade", cwd=root)
+    assert proc.returncode == 1 and "run `course build` first" in proc.stderr
+    (root / "gradebook.db").touch()  # stands in for a built course with nobody submitted
+    proc = course("grade", "ch1_minibatch", cwd=root)
+    assert proc.returncode == 1 and "no submissions for ch1_minibatch" in proc.stderr
+
+
+def test_export_and_feedback_after_grading(graded, tmp_path, capsys):
+    root, results, _, _ = graded
+    out = tmp_path / "grades.csv"
+    assert cli.main(["--root", str(root), "export", "-o", str(out)]) == 0
+    capsys.readouterr()
+    rows = out.read_text().splitlines()
+    assert rows[0].startswith("student,assignment,") and len(rows) == 1 + len(results)
+    assert any(row.startswith("reference,") and ",6,6," in row.replace(".0", "") for row in rows)
+    assert cli.main(["--root", str(root), "feedback", "ch1_minibatch"]) == 0
+    pages = capsys.readouterr().out.split()
+    assert len(pages) == len(results) and all(p.endswith(".html") for p in pages)

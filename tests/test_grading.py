@@ -1,0 +1,51 @@
+"""Grading proven from both sides, on every chapter's sample cohort:
+the reference scores full marks, the untouched release zero, other correct
+styles full marks, and each known mistake loses marks on its own exercise
+with a message that names it."""
+import pytest
+
+from course import cohort, layout
+from conftest import REPO
+
+CASES = [(a, s) for a in layout.assignments(REPO) for s in cohort.catalogue(a)]
+
+
+@pytest.mark.parametrize("assignment,sample", CASES, ids=["%s/%s" % (a, s["student"]) for a, s in CASES])
+def test_sample_is_graded_as_expected(graded, assignment, sample):
+    _, results, _, _ = graded
+    r = results[(assignment, sample["student"])]
+    assert not r.error, "grading failed: %s" % r.error
+    assert set(r.max_scores) == set(sample["expect"]), "exercises graded: %s" % sorted(r.max_scores)
+    for exercise, expect in sample["expect"].items():
+        score, full = r.scores[exercise], r.max_scores[exercise]
+        assert full > 0
+        if expect == "full":
+            assert score == full, "%s: %g/%g, messages: %s" % (exercise, score, full, r.messages.get(exercise))
+        elif expect == "zero":
+            assert score == 0, "%s: %g/%g" % (exercise, score, full)
+        else:  # a named mistake: loses marks here, and the message names it
+            assert score < full, "%s with mistake %s still scored %g/%g" % (exercise, expect, score, full)
+            assert expect in r.mistakes.get(exercise, []), \
+                "%s: mistake %s not named; messages were %s" % (exercise, expect, r.messages.get(exercise))
+
+
+def test_untouched_release_scores_zero_in_total(graded):
+    _, results, _, _ = graded
+    untouched = [r for (a, s), r in results.items() if s == "untouched_release"]
+    assert untouched and all(r.total == 0 and r.max_total > 0 and not r.error for r in untouched)
+
+
+def test_each_mistake_has_its_own_named_message(graded):
+    """Every mistake id in the catalogues is detected somewhere, and no
+    correct answer is ever reported as a mistake."""
+    _, results, _, _ = graded
+    for assignment in layout.assignments(REPO):
+        for sample in cohort.catalogue(assignment):
+            r = results[(assignment, sample["student"])]
+            if all(e in ("full", "zero") for e in sample["expect"].values()):
+                assert r.mistakes == {}, "%s reported mistakes %s" % (sample["student"], r.mistakes)
+
+
+def test_grading_never_modifies_submitted_files(graded):
+    _, _, before, after = graded
+    assert before and before == after
