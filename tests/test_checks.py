@@ -115,3 +115,11 @@ def test_mini_batch_problems_explains_each_defect(mutate, expect):
     good = [(X[:, perm[k:k + 4]], Y[:, perm[k:k + 4]]) for k in range(0, 12, 4)]
     assert tc.mini_batch_problems(good, X, Y, 4) is None
     assert expect in tc.mini_batch_problems(mutate(good), X, Y, 4)
+
+
+def test_a_mistake_that_explains_every_case_wins_over_a_coincidence():
+    """On x=0 both mistakes give 0; only 'squared' matches the answer on x=3."""
+    cases = [("zero", (np.zeros(1),)), ("three", (np.full(1, 3.0),))]
+    mistakes = {"doubled": ("it doubles.", lambda x: 2 * x), "squared": ("it squares.", lambda x: x * x)}
+    with pytest.raises(AssertionError, match=r"Case 1 of 2 .*known mistake \[squared\]"):
+        tc.check_against_reference(lambda x: x * x, lambda x: x + 1, cases, mistakes)

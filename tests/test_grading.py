@@ -2,9 +2,12 @@
 the reference scores full marks, the untouched release zero, other correct
 styles full marks, and each known mistake loses marks on its own exercise
 with a message that names it."""
+import re
+
 import pytest
 
 from course import cohort, layout
+from course import notebooks as nbs
 from conftest import REPO
 
 CASES = [(a, s) for a in layout.assignments(REPO) for s in cohort.catalogue(a)]
@@ -44,6 +47,21 @@ def test_each_mistake_has_its_own_named_message(graded):
             r = results[(assignment, sample["student"])]
             if all(e in ("full", "zero") for e in sample["expect"].values()):
                 assert r.mistakes == {}, "%s reported mistakes %s" % (sample["student"], r.mistakes)
+
+
+@pytest.mark.parametrize("assignment", layout.assignments(REPO))
+def test_every_mistake_the_hidden_tests_know_has_a_sample(assignment):
+    """The hidden tests' mistake ids and the catalogue's expectations agree,
+    so every named mistake is proven to be detected by a real submission."""
+    known = set()
+    for path in layout.notebooks(REPO / layout.SOURCE / assignment):
+        for cell in nbs.read(path).cells:
+            if nbs.BEGIN_HIDDEN in cell.source:
+                block = "\n".join(nbs.between(cell.source, nbs.BEGIN_HIDDEN, nbs.END_HIDDEN)[0])
+                known |= set(re.findall(r'^\s*"([a-z0-9-]+)": \(', block, re.M))
+    sampled = {e for s in cohort.catalogue(assignment) for e in s["expect"].values()} - {"full", "zero"}
+    assert known, "no named mistakes found in the hidden tests"
+    assert known == sampled, "hidden tests only: %s; samples only: %s" % (known - sampled, sampled - known)
 
 
 def test_grading_never_modifies_submitted_files(graded):

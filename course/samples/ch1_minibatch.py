@@ -18,6 +18,11 @@ for l in range(1, L):
     parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
     parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
 """,
+    "first-layer-skipped": """
+for l in range(2, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+""",
     "paired-by-position": """
 for (name, value), grad in zip(list(parameters.items()), grads.values()):
     parameters[name] = value - learning_rate * grad
@@ -89,4 +94,6 @@ SAMPLES = [
     _pair("last-layer-skipped", "empty-last-batch", demo=True),
     _pair("paired-by-position", "not-shuffled"),
     _pair("no-learning-rate", "last-batch-full-size"),
+    {"student": "first_layer_skipped", "answers": {GD_CELL: GD_WRONG["first-layer-skipped"], MB_CELL: "reference"},
+     "expect": {GD: "first-layer-skipped", MB: "full"}},
 ]

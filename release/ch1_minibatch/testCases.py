@@ -200,31 +200,54 @@ def check_against_reference(student_fn, reference_fn, cases, mistakes=None, prop
     Raises AssertionError with a message about the first failing case.
     """
     mistakes = mistakes or {}
-    for i, (desc, args) in enumerate(cases, 1):
+    answers = [_outcome(student_fn, args) for _, args in cases]
+    for i, ((desc, args), (got, error)) in enumerate(zip(cases, answers), 1):
         where = "Case %d of %d (%s)" % (i, len(cases), desc)
-        expected = quietly(reference_fn, *copy.deepcopy(args))
-        try:
-            got = quietly(student_fn, *copy.deepcopy(args))
-        except NotImplementedError:
-            raise AssertionError("%s: the function is not implemented yet." % where) from None
-        except Exception as e:  # any crash in student code is a failed check, explained
-            raise AssertionError("%s: the function raised %s: %s" % (where, type(e).__name__, e)) from None
-        diff = first_difference(got, expected)
+        if isinstance(error, NotImplementedError):
+            raise AssertionError("%s: the function is not implemented yet." % where)
+        if error is not None:
+            raise AssertionError("%s: the function raised %s: %s" % (where, type(error).__name__, error))
+        diff = first_difference(got, quietly(reference_fn, *copy.deepcopy(args)))
         if diff is None:
             continue
-        for mistake_id, (sentence, wrong_fn) in mistakes.items():
-            try:
-                wrong = quietly(wrong_fn, *copy.deepcopy(args))
-            except Exception:
-                continue
-            if first_difference(got, wrong) is None:
-                raise AssertionError("%s: known mistake [%s]: %s" % (where, mistake_id, sentence))
+        mistake_id = _explaining_mistake(mistakes, cases, answers, i - 1)
+        if mistake_id:
+            raise AssertionError("%s: known mistake [%s]: %s" % (where, mistake_id, mistakes[mistake_id][0]))
         if properties is not None:
             msg = properties(got, *copy.deepcopy(args))
             if msg:
                 raise AssertionError("%s: %s" % (where, msg))
         raise AssertionError("%s: %s" % (where, diff))
     print("All %d cases passed." % len(cases))
+
+
+def _outcome(fn, args):
+    """(result, None) or (None, the exception fn raised) on a copy of args."""
+    try:
+        return quietly(fn, *copy.deepcopy(args)), None
+    except Exception as e:  # a crash in student code is a failed check, explained later
+        return None, e
+
+
+def _explaining_mistake(mistakes, cases, answers, failing):
+    """The id of the mistake that reproduces the answer.
+
+    Prefer one that reproduces it on every case (two mistakes can agree on one
+    case, e.g. 'first layer skipped' and 'last layer skipped' on a 1-layer
+    net); otherwise take one that reproduces the failing case.
+    """
+    def reproduces(wrong_fn, k):
+        wrong, error = _outcome(wrong_fn, cases[k][1])
+        got, got_error = answers[k]
+        return error is None and got_error is None and first_difference(got, wrong) is None
+
+    for mistake_id, (_, wrong_fn) in mistakes.items():
+        if all(reproduces(wrong_fn, k) for k in range(len(cases)) if answers[k][1] is None):
+            return mistake_id
+    for mistake_id, (_, wrong_fn) in mistakes.items():
+        if reproduces(wrong_fn, failing):
+            return mistake_id
+    return None
 
 
 def check_close(got, expected, name="result"):
