@@ -52,7 +52,7 @@ def autograde(root, assignment, student):
     proc = nbgrader_cli.run(root, "autograde", assignment, "--student", student, "--force", check=False)
     log = proc.stdout + proc.stderr
     if proc.returncode != 0 or "| ERROR]" in log:
-        return nbgrader_cli.errors_in(proc, limit=6) or "nbgrader exited with %d" % proc.returncode
+        return nbgrader_cli.failure_reason(proc)
     return ""
 
 
@@ -145,8 +145,8 @@ def table(results):
         out.append("  ".join(head))
         for r in rows:
             cells = ["%-*s" % (width, r.student)]
-            if r.error and not r.max_scores:
-                out.append(cells[0] + "  NOT GRADED: " + r.error.splitlines()[-1][:100])
+            if r.error:
+                out.append(cells[0] + "  NOT GRADED: " + r.error)
                 continue
             cells += ["%*g" % (len(h), r.scores.get(ex, 0)) for ex, h in zip(exercises, head[1:])]
             cells.append("%g/%g" % (r.total, r.max_total))

@@ -1,5 +1,6 @@
 """Run the plain nbgrader command line, exactly as an instructor would."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,15 @@ def errors_in(proc, limit=20):
     lines = (proc.stdout + proc.stderr).splitlines()
     errors = [l for l in lines if "| ERROR]" in l or "| CRITICAL]" in l or "Error" in l]
     return "\n".join((errors or lines)[-limit:])
+
+
+EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w*(?:Error|Exception|Interrupt|Timeout)\w*): (.*)$")
+
+
+def failure_reason(proc):
+    """One line saying why nbgrader failed: the last exception in its log."""
+    found = [m for m in map(EXCEPTION_LINE.match, (proc.stdout + proc.stderr).splitlines()) if m]
+    if found:
+        name, message = found[-1].groups()
+        return "%s: %s" % (name, message.strip()[:200])
+    return errors_in(proc, limit=1) or "nbgrader exited with %d" % proc.returncode

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+BROKEN = "zz_broken_json"  # a malformed submission filed beside the samples
 sys.path.insert(0, str(REPO))
 
 from course import build, cohort, demo, grade, layout  # noqa: E402
@@ -33,6 +34,9 @@ def graded(built):
     """(root, {(assignment, student): Result}, digests before, digests after)."""
     for assignment in layout.assignments(built):
         cohort.make_cohort(built, assignment)
+        broken = built / layout.SUBMITTED / BROKEN / assignment / (assignment + ".ipynb")
+        broken.parent.mkdir(parents=True)
+        broken.write_text('{"cells": [ this is not json')
     before = tree_digest(built / layout.SUBMITTED)
     results = grade.grade(built, log=lambda *_: None)
     after = tree_digest(built / layout.SUBMITTED)

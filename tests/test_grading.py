@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from course import cohort, layout
+from course import cohort, grade, layout
 from course import notebooks as nbs
-from conftest import REPO
+from conftest import BROKEN, REPO
 
 CASES = [(a, s) for a in layout.assignments(REPO) for s in cohort.catalogue(a)]
 
@@ -67,3 +67,13 @@ def test_every_mistake_the_hidden_tests_know_has_a_sample(assignment):
 def test_grading_never_modifies_submitted_files(graded):
     _, _, before, after = graded
     assert before and before == after
+
+
+def test_a_malformed_submission_is_reported_and_the_batch_goes_on(graded):
+    _, results, _, _ = graded
+    for assignment in layout.assignments(REPO):
+        broken = results[(assignment, BROKEN)]
+        assert "NotJSONError" in broken.error and broken.total == 0
+        others = [r for (a, s), r in results.items() if a == assignment and s != BROKEN]
+        assert others and all(not r.error for r in others)
+    assert "NOT GRADED" in grade.table(list(results.values()))

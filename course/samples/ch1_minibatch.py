@@ -76,6 +76,16 @@ mini_batches = [(shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_
                 for k in range(0, m, mini_batch_size)]
 """
 
+# A correct answer that makes a library-style warning reach stderr in the
+# visible test: nbgrader would zero that cell without the IgnorePattern config.
+GD_WITH_WARNING = """
+import warnings
+warnings.warn("this call will change in a future release", FutureWarning)
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+"""
+
 
 def _pair(gd_mistake, mb_mistake, demo=False):
     """One student who makes one mistake in each exercise."""
@@ -89,6 +99,8 @@ SAMPLES = [
     {"student": "untouched_release", "answers": {}, "expect": {GD: "zero", MB: "zero"}, "demo": True},
     {"student": "other_style", "answers": {GD_CELL: GD_IN_PLACE, MB_CELL: MB_COMPREHENSION},
      "expect": {GD: "full", MB: "full"}, "demo": True},
+    {"student": "correct_with_warning", "answers": {GD_CELL: GD_WITH_WARNING, MB_CELL: "reference"},
+     "expect": {GD: "full", MB: "full"}},
     _pair("flipped-sign", "dropped-last-batch", demo=True),
     _pair("biases-not-updated", "labels-not-shuffled", demo=True),
     _pair("last-layer-skipped", "empty-last-batch", demo=True),
