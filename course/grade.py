@@ -47,6 +47,12 @@ def db_url(root):
     return "sqlite:///%s" % (Path(root) / "gradebook.db")
 
 
+def require_gradebook(root):
+    # Opening a missing gradebook would silently create an empty one.
+    if not (Path(root) / "gradebook.db").exists():
+        raise CourseError("no gradebook yet: run `course build` first")
+
+
 def autograde(root, assignment, student):
     """Grade one submission with plain nbgrader. Returns '' or the reason it failed."""
     proc = nbgrader_cli.run(root, "autograde", assignment, "--student", student, "--force", check=False)
@@ -102,8 +108,7 @@ def grade_one(root, assignment, student):
 def grade(root, assignment=None, log=print):
     """Grade all submissions of one assignment (or of all of them)."""
     names = [layout.check_assignment(root, assignment)] if assignment else layout.assignments(root)
-    if not (Path(root) / "gradebook.db").exists():
-        raise CourseError("no gradebook yet: run `course build` first")
+    require_gradebook(root)
     results = []
     for name in names:
         students = layout.students(root, name)
@@ -122,6 +127,7 @@ def grade(root, assignment=None, log=print):
 def stored_results(root, assignment=None):
     """Results already in the gradebook (for export and reports), no grading."""
     names = [layout.check_assignment(root, assignment)] if assignment else layout.assignments(root)
+    require_gradebook(root)
     results = []
     for name in names:
         for student in layout.students(root, name):

@@ -23,8 +23,10 @@ def test_unknown_assignment(built):
 
 def test_grade_before_build_and_with_no_submissions(tmp_path):
     root = demo.copy_course(REPO, tmp_path / "course")
-    proc = course("grade", cwd=root)
-    assert proc.returncode == 1 and "run `course build` first" in proc.stderr
+    for command in ("grade", "export"):
+        proc = course(command, cwd=root)
+        assert proc.returncode == 1 and "run `course build` first" in proc.stderr, command
+    assert not (root / "gradebook.db").exists()
     (root / "gradebook.db").touch()  # stands in for a built course with nobody submitted
     proc = course("grade", "ch1_minibatch", cwd=root)
     assert proc.returncode == 1 and "no submissions for ch1_minibatch" in proc.stderr
