@@ -117,6 +117,29 @@ def mini_batch_cases():
     return cases
 
 
+def ewa_cases(seed):
+    """(description, (theta, beta)) for the exponentially weighted average.
+
+    Covers list and array input, a single value, integers, beta = 0 (the
+    average is the sequence itself), beta close to 1, and random series.
+    """
+    rng = np.random.RandomState(seed)
+    cases = [("theta=[40, 40] as a list, beta=0.98", ([40.0, 40.0], 0.98)),
+             ("a single value, beta=0.9", (np.array([7.5]), 0.9)),
+             ("a list of integers, beta=0.9", ([int(x) for x in rng.randint(-5, 30, size=12)], 0.9))]
+    for i, beta in enumerate([0.0, 0.999, 0.5, 0.9, 0.98, float(rng.uniform(0.01, 0.99))]):
+        T = int(rng.randint(2, 400))
+        if i % 2:
+            theta = 15 + 8 * rng.randn(T)                  # temperature-like noise
+        else:
+            theta = np.cumsum(rng.randn(T))                # a random walk
+        kind = "array"
+        if i % 3 == 2:
+            theta, kind = theta.tolist(), "list"
+        cases.append(("random %s of length %d, beta=%.4g" % (kind, T, beta), (theta, beta)))
+    return cases
+
+
 # ================================================================ comparing
 
 def rel_error(x, y):
@@ -187,7 +210,12 @@ def quietly(fn, *args):
         return fn(*args)
 
 
-def check_against_reference(student_fn, reference_fn, cases, mistakes=None, properties=None):
+# The mistake an exercise reports when it must leave its inputs unchanged.
+CHANGED_INPUT = "changes-its-input"
+
+
+def check_against_reference(student_fn, reference_fn, cases, mistakes=None, properties=None,
+                            inputs_unchanged=False, also_correct=None):
     """Run student_fn on every case and compare with reference_fn.
 
     cases      -- list of (description, args) pairs; args are deep-copied for
@@ -196,19 +224,32 @@ def check_against_reference(student_fn, reference_fn, cases, mistakes=None, prop
                   what wrong_fn returns, the failure names that mistake.
     properties -- optional fn(result, *args) -> message or None, for checks
                   that explain a wrong answer better than a value difference.
+    inputs_unchanged -- if True, changing an argument is the mistake CHANGED_INPUT.
+    also_correct -- optional (note, fn): answers equal to fn's are accepted too.
+                  This gives "error carried forward" credit to an exercise that
+                  builds on an earlier one the student got wrong.
 
     Raises AssertionError with a message about the first failing case.
     """
     mistakes = mistakes or {}
     answers = [_outcome(student_fn, args) for _, args in cases]
-    for i, ((desc, args), (got, error)) in enumerate(zip(cases, answers), 1):
+    carried = False
+    for i, ((desc, args), (got, error, after)) in enumerate(zip(cases, answers), 1):
         where = "Case %d of %d (%s)" % (i, len(cases), desc)
         if isinstance(error, NotImplementedError):
             raise AssertionError("%s: the function is not implemented yet." % where)
         if error is not None:
             raise AssertionError("%s: the function raised %s: %s" % (where, type(error).__name__, error))
         diff = first_difference(got, quietly(reference_fn, *copy.deepcopy(args)))
+        if diff is not None and also_correct is not None:
+            alternative, alt_error, _ = _outcome(also_correct[1], args)
+            if alt_error is None and first_difference(got, alternative) is None:
+                diff, carried = None, True
         if diff is None:
+            if inputs_unchanged and first_difference(after, args) is not None:
+                raise AssertionError("%s: known mistake [%s]: the function changed the input it was given; "
+                                     "build the result in a new array and leave the argument as it was."
+                                     % (where, CHANGED_INPUT))
             continue
         mistake_id = _explaining_mistake(mistakes, cases, answers, i - 1)
         if mistake_id:
@@ -219,14 +260,20 @@ def check_against_reference(student_fn, reference_fn, cases, mistakes=None, prop
                 raise AssertionError("%s: %s" % (where, msg))
         raise AssertionError("%s: %s" % (where, diff))
     print("All %d cases passed." % len(cases))
+    if carried:
+        print(also_correct[0])
 
 
 def _outcome(fn, args):
-    """(result, None) or (None, the exception fn raised) on a copy of args."""
+    """(result, None, args after the call) or (None, the exception, args).
+
+    fn gets a copy of args, so the caller can see whether it changed them.
+    """
+    args = copy.deepcopy(args)
     try:
-        return quietly(fn, *copy.deepcopy(args)), None
+        return quietly(fn, *args), None, args
     except Exception as e:  # a crash in student code is a failed check, explained later
-        return None, e
+        return None, e, args
 
 
 def _explaining_mistake(mistakes, cases, answers, failing):
@@ -237,8 +284,8 @@ def _explaining_mistake(mistakes, cases, answers, failing):
     net); otherwise take one that reproduces the failing case.
     """
     def reproduces(wrong_fn, k):
-        wrong, error = _outcome(wrong_fn, cases[k][1])
-        got, got_error = answers[k]
+        wrong, error, _ = _outcome(wrong_fn, cases[k][1])
+        got, got_error, _ = answers[k]
         return error is None and got_error is None and first_difference(got, wrong) is None
 
     for mistake_id, (_, wrong_fn) in mistakes.items():

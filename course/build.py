@@ -16,7 +16,7 @@ def sync_helpers(root, assignment):
     """Copy the top-level helpers into the source folder (the single source of truth)."""
     changed = []
     for name in layout.HELPERS:
-        src, dst = Path(root) / name, Path(root) / layout.SOURCE / assignment / name
+        src, dst = Path(root) / name, layout.helper_copy(Path(root) / layout.SOURCE / assignment, name)
         if not src.is_file():
             raise CourseError("missing top-level helper %s" % src)
         if not dst.is_file() or dst.read_bytes() != src.read_bytes():
@@ -36,7 +36,7 @@ def verify(root, assignment):
     src_dir, rel_dir = root / layout.SOURCE / assignment, root / layout.RELEASE / assignment
     problems = []
     for name in layout.HELPERS:
-        rel = rel_dir / name
+        rel = layout.helper_copy(rel_dir, name)
         if not rel.is_file():
             problems.append("%s: helper %s is missing" % (assignment, name))
         elif rel.read_bytes() != (root / name).read_bytes():

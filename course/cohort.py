@@ -5,7 +5,10 @@ Each chapter's catalogue lives in course/samples/<assignment>.py as SAMPLES, a
 list of dicts:
     student  -- the student id the submission is filed under
     answers  -- {solution grade_id: code}, or "reference" for the source's solutions
-    expect   -- {exercise: "full" | "zero" | mistake id}, what grading must find
+    expect   -- {exercise: "full" | "zero" | "carried-forward" | mistake id}, what
+                grading must find; "carried-forward" means a right answer built
+                on a wrong earlier exercise: the hidden test gives its marks
+                (error carried forward), the visible test's fixed values do not
     demo     -- whether `course demo` includes it
 The demo and the tests use the same catalogue, so what the demo shows is what
 the tests prove.
@@ -17,6 +20,10 @@ import nbformat
 
 from . import CourseError, layout
 from . import notebooks as nbs
+
+
+CARRIED_FORWARD = "carried-forward"
+NOT_MISTAKES = ("full", "zero", CARRIED_FORWARD)
 
 
 def catalogue(assignment):

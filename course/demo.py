@@ -20,6 +20,7 @@ def copy_course(src, dest):
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     for name in ("nbgrader_config.py",) + layout.HELPERS:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src / name, dest / name)
     shutil.copytree(src / layout.SOURCE, dest / layout.SOURCE,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))

@@ -3,13 +3,20 @@ from pathlib import Path
 
 from . import CourseError
 
-# Top-level helpers that every assignment folder (source and release) needs.
-HELPERS = ("opt_utils.py", "testCases.py")
+# Top-level helpers that every assignment folder (source and release) needs,
+# as paths from the course root. Each is copied flat into the assignment
+# folder, so a notebook finds it beside itself (see helper_copy).
+HELPERS = ("opt_utils.py", "testCases.py", "data/seattle-weather.csv")
 SOURCE = "source_notebooks"
 RELEASE = "release"
 SUBMITTED = "submitted"
 AUTOGRADED = "autograded"
 FEEDBACK = "feedback"
+
+
+def helper_copy(folder, name):
+    """Where the copy of the top-level helper `name` lives in an assignment folder."""
+    return Path(folder) / Path(name).name
 
 
 def course_root(path="."):

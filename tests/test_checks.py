@@ -123,3 +123,52 @@ def test_a_mistake_that_explains_every_case_wins_over_a_coincidence():
     mistakes = {"doubled": ("it doubles.", lambda x: 2 * x), "squared": ("it squares.", lambda x: x * x)}
     with pytest.raises(AssertionError, match=r"Case 1 of 2 .*known mistake \[squared\]"):
         tc.check_against_reference(lambda x: x * x, lambda x: x + 1, cases, mistakes)
+
+
+def test_changing_an_input_is_a_named_mistake_only_when_asked():
+    def overwrite(x):
+        x[:] = x * 2
+        return x
+    cases = [("x", (np.arange(3.0),))]
+    with pytest.raises(AssertionError, match=r"known mistake \[%s\]" % tc.CHANGED_INPUT):
+        tc.check_against_reference(overwrite, lambda x: x * 2, cases, inputs_unchanged=True)
+    tc.check_against_reference(overwrite, lambda x: x * 2, cases)       # in-place updates allowed
+    tc.check_against_reference(lambda x: x * 2, lambda x: x * 2, cases, inputs_unchanged=True)
+
+
+def test_also_correct_gives_carried_forward_credit_and_says_so(capsys):
+    cases = [("x", (np.arange(3.0),))]
+    note = ("built on your own step 1", lambda x: x + 5)
+    tc.check_against_reference(lambda x: x + 5, lambda x: x + 1, cases, also_correct=note)
+    assert "built on your own step 1" in capsys.readouterr().out
+    tc.check_against_reference(lambda x: x + 1, lambda x: x + 1, cases, also_correct=note)
+    assert "built on your own" not in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="wrong values"):
+        tc.check_against_reference(lambda x: x + 9, lambda x: x + 1, cases, also_correct=note)
+
+
+def test_ewa_cases_cover_the_edge_cases_the_chapter_promises():
+    cases = tc.ewa_cases(seed=7)
+    thetas = [theta for _, (theta, _) in cases]
+    betas = {beta for _, (_, beta) in cases}
+    assert 0.0 in betas and max(betas) >= 0.999
+    assert any(len(t) == 1 for t in thetas)
+    assert any(isinstance(t, list) for t in thetas) and any(isinstance(t, np.ndarray) for t in thetas)
+    assert any(isinstance(t, list) and all(isinstance(x, int) for x in t) for t in thetas)
+    assert all(np.array_equal(a, b) for a, (_, (b, _)) in zip(thetas, tc.ewa_cases(seed=7)))  # seeded
+
+
+# ------------------------------------------------------------ data
+
+def test_temperature_data_is_the_recorded_file_and_loads_by_year():
+    import hashlib
+    from conftest import REPO
+    readme = (REPO / "data" / "README.md").read_text()
+    digest = hashlib.sha256((REPO / "data" / "seattle-weather.csv").read_bytes()).hexdigest()
+    assert digest in readme, "data/seattle-weather.csv no longer matches the hash in data/README.md"
+    dates, values = opt_utils.load_temperatures(2014)
+    assert len(values) == 365 and str(dates[0]) == "2014-01-01" and str(dates[-1]) == "2014-12-31"
+    assert -20 < values.min() < values.max() < 45       # degrees Celsius, not Fahrenheit
+    assert len(opt_utils.load_temperatures(None)[1]) == 1461
+    with pytest.raises(ValueError, match="2012 to 2015"):
+        opt_utils.load_temperatures(1999)

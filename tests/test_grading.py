@@ -5,6 +5,7 @@ with a message that names it."""
 import re
 
 import pytest
+import testCases
 
 from course import cohort, grade, layout
 from course import notebooks as nbs
@@ -26,6 +27,9 @@ def test_sample_is_graded_as_expected(graded, assignment, sample):
             assert score == full, "%s: %g/%g, messages: %s" % (exercise, score, full, r.messages.get(exercise))
         elif expect == "zero":
             assert score == 0, "%s: %g/%g" % (exercise, score, full)
+        elif expect == cohort.CARRIED_FORWARD:  # right on its own, built on a wrong earlier exercise
+            assert 0 < score < full, "%s: %g/%g" % (exercise, score, full)
+            assert exercise not in r.mistakes, "%s: %s" % (exercise, r.mistakes[exercise])
         else:  # a named mistake: loses marks here, and the message names it
             assert score < full, "%s with mistake %s still scored %g/%g" % (exercise, expect, score, full)
             assert expect in r.mistakes.get(exercise, []), \
@@ -45,7 +49,7 @@ def test_each_mistake_has_its_own_named_message(graded):
     for assignment in layout.assignments(REPO):
         for sample in cohort.catalogue(assignment):
             r = results[(assignment, sample["student"])]
-            if all(e in ("full", "zero") for e in sample["expect"].values()):
+            if all(e in cohort.NOT_MISTAKES for e in sample["expect"].values()):
                 assert r.mistakes == {}, "%s reported mistakes %s" % (sample["student"], r.mistakes)
 
 
@@ -59,7 +63,9 @@ def test_every_mistake_the_hidden_tests_know_has_a_sample(assignment):
             if nbs.BEGIN_HIDDEN in cell.source:
                 block = "\n".join(nbs.between(cell.source, nbs.BEGIN_HIDDEN, nbs.END_HIDDEN)[0])
                 known |= set(re.findall(r'^\s*"([a-z0-9-]+)": \(', block, re.M))
-    sampled = {e for s in cohort.catalogue(assignment) for e in s["expect"].values()} - {"full", "zero"}
+                if "inputs_unchanged=True" in block:
+                    known.add(testCases.CHANGED_INPUT)
+    sampled = {e for s in cohort.catalogue(assignment) for e in s["expect"].values()} - set(cohort.NOT_MISTAKES)
     assert known, "no named mistakes found in the hidden tests"
     assert known == sampled, "hidden tests only: %s; samples only: %s" % (known - sampled, sampled - known)
 

@@ -24,7 +24,7 @@ def test_committed_release_is_not_stale(built, assignment):
 @pytest.mark.parametrize("where", [layout.SOURCE, layout.RELEASE])
 def test_helper_copies_do_not_drift(assignment, where):
     for name in layout.HELPERS:
-        copy = REPO / where / assignment / name
+        copy = layout.helper_copy(REPO / where / assignment, name)
         assert copy.is_file(), "%s is missing" % copy
         assert copy.read_bytes() == (REPO / name).read_bytes(), "%s differs from ./%s" % (copy, name)
 
@@ -54,6 +54,7 @@ def test_verification_catches_a_leak(tmp_path):
     shutil.copytree(REPO / layout.SOURCE, root / layout.SOURCE)
     shutil.copytree(REPO / layout.RELEASE, root / layout.RELEASE)
     for name in layout.HELPERS:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REPO / name, root / name)
     src_nb = layout.notebooks(root / layout.SOURCE / assignment)[0]
     rel_path = root / layout.RELEASE / assignment / src_nb.name

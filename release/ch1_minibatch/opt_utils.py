@@ -9,6 +9,9 @@ result tables can be reproduced:
   * initialize_parameters: np.random.seed(3), He initialisation, zero biases
   * network: LINEAR -> ReLU -> LINEAR -> ReLU -> LINEAR -> sigmoid
 """
+import csv
+from pathlib import Path
+
 import numpy as np
 import matplotlib.pyplot as plt
 import sklearn.datasets
@@ -33,6 +36,28 @@ def plot_dataset(X, Y, ax=None):
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return ax
+
+
+def load_temperatures(year=2014, column="temp_max"):
+    """Daily temperatures at Seattle in degrees Celsius, from NOAA (see data/README.md).
+
+    year   -- 2012, 2013, 2014 or 2015; None gives all four years
+    column -- "temp_max" (the day's high) or "temp_min" (the day's low)
+
+    Returns (dates, values): numpy datetime64[D] dates and a float array.
+    """
+    name = "seattle-weather.csv"
+    here = Path(__file__).resolve().parent
+    # beside this file in an assignment folder; under data/ in the course repo
+    path = next((p for p in (here / name, here / "data" / name) if p.is_file()), None)
+    if path is None:
+        raise FileNotFoundError("%s is missing: it ships beside opt_utils.py" % name)
+    with open(path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if year is None or r["date"].startswith("%d/" % year)]
+    if not rows:
+        raise ValueError("no temperatures for year %r; the data covers 2012 to 2015" % (year,))
+    dates = np.array([r["date"].replace("/", "-") for r in rows], dtype="datetime64[D]")
+    return dates, np.array([float(r[column]) for r in rows])
 
 
 # ---------------------------------------------------------------- the network
@@ -150,9 +175,14 @@ def plot_decision_boundary(model, X, y, ax=None, title=None):
 
 def plot_costs(curves, xlabel="epoch", ylabel="cost", title=None, ax=None, logy=False):
     """Plot several cost curves on one axis. curves maps a label to a sequence."""
+    return plot_lines(curves, None, xlabel, ylabel, title, ax, logy)
+
+
+def plot_lines(curves, x=None, xlabel="", ylabel="", title=None, ax=None, logy=False):
+    """Plot several labelled sequences against x (default 0, 1, 2, ...) on one axis."""
     ax = ax or plt.gca()
     for label, values in curves.items():
-        ax.plot(np.arange(len(values)), values, label=label, linewidth=1)
+        ax.plot(np.arange(len(values)) if x is None else x, values, label=label, linewidth=1)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if logy:
