@@ -21,3 +21,17 @@ c.Execute.timeout = 120
 # never loses points to a warning. Errors are unaffected: they are not stderr.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"\w+Warning: "
+
+# Long training cells that no grade depends on are tagged "skip-when-grading"
+# and not run by autograde (see course/preprocessors.py). The tag is stripped
+# from graded, solution and locked cells right after nbgrader restores them,
+# so a student cannot use it to skip a test. Everything else is nbgrader's
+# default sanitize pipeline, in its order.
+from nbgrader.preprocessors import (  # noqa: E402
+    CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec)
+
+c.Execute.skip_cells_with_tag = "skip-when-grading"
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+    "course.preprocessors.OnlySkipUngradedCells", CheckCellMetadata,
+]

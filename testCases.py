@@ -88,6 +88,94 @@ def gd_update_cases(seed, n_cases=8):
     return cases
 
 
+def optimizer_test_case():
+    """The visible tests' case: chapter 1's seed-1 network and gradients, plus a
+    state already carried from earlier steps (v of any sign, s >= 0)."""
+    parameters, grads, _ = update_parameters_with_gd_test_case()
+    rng = np.random.RandomState(2)
+    v = {"d" + k: 0.1 * rng.randn(*w.shape) for k, w in parameters.items()}
+    s = {"d" + k: 0.1 * rng.randn(*w.shape) ** 2 for k, w in parameters.items()}
+    return parameters, grads, v, s
+
+
+def parameter_cases(seed, n_cases=6):
+    """(description, (parameters,)) for nets of 1 to 4 layers, for the initialisers."""
+    rng = np.random.RandomState(seed)
+    cases = []
+    for i in range(n_cases):
+        dims = [int(n) for n in rng.randint(1, 6, size=2 + i % 4)]
+        cases.append(("%d-layer net %s" % (len(dims) - 1, dims), (random_parameters(dims, rng)[0],)))
+    return cases
+
+
+def optimizer_cases(seed, state_names, hyper_names, n_cases=8, n_steps=3):
+    """(description, (parameters, grads_seq, state, t0, hyper)) for a few steps in a row.
+
+    state      -- {name: {"dW1": ..., "db1": ...}} for each name in state_names
+                  ("s" is kept >= 0); zeros at t0 = 1, otherwise a state carried
+                  from earlier steps
+    grads_seq  -- n_steps gradient dicts, applied one after the other
+    hyper      -- {name: value} for each name in hyper_names; epsilon is large in
+                  every other case, so that sqrt(s) + epsilon and
+                  sqrt(s + epsilon) give different answers
+    """
+    rng = np.random.RandomState(seed)
+    cases = []
+    for i in range(n_cases):
+        n_layers = 1 + i % 4
+        dims = [int(n) for n in rng.randint(1, 6, size=n_layers + 1)]
+        parameters, _ = random_parameters(dims, rng)
+        grads_seq = [random_parameters(dims, rng)[1] for _ in range(n_steps)]
+        fresh = i % 3 != 2
+        t0 = 1 if fresh else int(rng.randint(2, 50))
+        state = {}
+        for name in state_names:
+            state[name] = {"d" + k: (0.0 if fresh else 0.3) * (rng.randn(*w.shape) ** 2 if name == "s" else rng.randn(*w.shape))
+                           for k, w in parameters.items()}
+        every = {"learning_rate": float(rng.uniform(0.001, 0.1)),
+                 "beta": [0.9, 0.0, 0.5, float(rng.uniform(0.6, 0.99))][i % 4],
+                 "beta1": float(rng.uniform(0.5, 0.95)), "beta2": float(rng.uniform(0.9, 0.999)),
+                 "epsilon": [1e-8, 0.3][i % 2]}
+        hyper = {name: every[name] for name in hyper_names}
+        desc = "%d-layer net %s, %d steps from t=%d, %s, %s" % (
+            n_layers, dims, n_steps, t0, "state starting at zero" if fresh else "state carried from earlier steps",
+            ", ".join("%s=%.4g" % kv for kv in hyper.items()))
+        if i % 2:
+            grads_seq = [reorder(g, rng) for g in grads_seq]
+            desc += ", grads keys in another order"
+        cases.append((desc, (parameters, grads_seq, state, t0, hyper)))
+    return cases
+
+
+def optimizer_step(update, state_names, hyper, pass_t=False):
+    """Adapt update(parameters, grads, *state, [t], **hyper) -> (parameters, *state)
+    to the form step(parameters, grads, state, t) -> (parameters, state) used by run_steps."""
+    def step(parameters, grads, state, t):
+        args = [state[name] for name in state_names] + ([t] if pass_t else [])
+        out = update(parameters, grads, *args, **hyper)
+        if not (isinstance(out, tuple) and len(out) == 1 + len(state_names)):
+            raise TypeError("the function should return the tuple (parameters, %s), got %s"
+                            % (", ".join(state_names), _describe(out)))
+        return out[0], dict(zip(state_names, out[1:]))
+    return step
+
+
+def run_steps(step, parameters, grads_seq, state, t0=1):
+    """Apply step once per gradient dict, at t = t0, t0 + 1, ...; return what
+    the parameters and the state were after each step."""
+    record = {}
+    for k, grads in enumerate(grads_seq):
+        parameters, state = step(parameters, grads, state, t0 + k)
+        record["after step t=%d" % (t0 + k)] = copy.deepcopy(dict(parameters=parameters, **state))
+    return record
+
+
+def _describe(value):
+    if isinstance(value, tuple):
+        return "a tuple of %d items" % len(value)
+    return "a %s" % type(value).__name__
+
+
 def indexed_data(m, n_x=3, seed=0):
     """X of shape (n_x, m) whose row 0 is the column index, and Y = that index.
 

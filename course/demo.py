@@ -35,7 +35,7 @@ def run(dest, src=REPO, full_cohort=False, log=print):
     for assignment in layout.assignments(root):
         for sample in cohort.make_cohort(root, assignment, demo_only=not full_cohort):
             log("  submitted/%s/%s" % (sample["student"], assignment))
-    log("3. grade (plain `nbgrader autograde`, one submission at a time)")
+    log("3. grade (plain `nbgrader autograde`, one process per assignment)")
     results = grade.grade(root, log=log)
     log("")
     log(grade.table(results))

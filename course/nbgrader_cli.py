@@ -35,10 +35,15 @@ def errors_in(proc, limit=20):
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w]+\.)*(\w*(?:Error|Exception|Interrupt|Timeout)\w*): (.*)$")
 
 
-def failure_reason(proc):
-    """One line saying why nbgrader failed: the last exception in its log."""
-    found = [m for m in map(EXCEPTION_LINE.match, (proc.stdout + proc.stderr).splitlines()) if m]
+def reason_in(log):
+    """The last exception named in a log, as one line, or ''."""
+    found = [m for m in map(EXCEPTION_LINE.match, log.splitlines()) if m]
     if found:
         name, message = found[-1].groups()
         return "%s: %s" % (name, message.strip()[:200])
-    return errors_in(proc, limit=1) or "nbgrader exited with %d" % proc.returncode
+    return ""
+
+
+def failure_reason(proc):
+    """One line saying why nbgrader failed: the last exception in its log."""
+    return reason_in(proc.stdout + proc.stderr) or errors_in(proc, limit=1) or "nbgrader exited with %d" % proc.returncode

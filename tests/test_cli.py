@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from course import cli, demo
+from course import cli, demo, grade, nbgrader_cli
 from conftest import REPO
 
 
@@ -44,3 +44,34 @@ def test_export_and_feedback_after_grading(graded, tmp_path, capsys):
     pages = capsys.readouterr().out.split()
     graded_ok = [r for r in results.values() if not r.error and r.assignment == "ch1_minibatch"]
     assert len(pages) == len(graded_ok) and all(p.endswith(".html") for p in pages)
+
+
+SAMPLE_LOG = """\
+[AutogradeApp | INFO] Sanitizing /c/submitted/ann/ch9/ch9.ipynb
+[AutogradeApp | INFO] Autograding /c/autograded/ann/ch9/ch9.ipynb
+[AutogradeApp | INFO] Sanitizing /c/submitted/bob/ch9/ch9.ipynb
+[AutogradeApp | ERROR] There was an error processing assignment: /c/submitted/bob/ch9
+[AutogradeApp | ERROR] Traceback (most recent call last):
+nbformat.reader.NotJSONError: Notebook does not appear to be JSON: '{'
+[AutogradeApp | INFO] Sanitizing /c/submitted/cy/ch9/ch9.ipynb
+[AutogradeApp | INFO] Autograding /c/autograded/cy/ch9/ch9.ipynb
+[AutogradeApp | ERROR] There was an error processing assignment 'ch9' for student 'bob'
+"""
+
+
+def test_a_batch_log_is_split_by_student():
+    logs = grade.log_by_student(SAMPLE_LOG, "ch9")
+    assert set(logs) == {"ann", "bob", "cy"}
+    assert "| ERROR]" not in logs["ann"] and "| ERROR]" not in logs["cy"]
+    assert nbgrader_cli.reason_in(logs["bob"]).startswith("NotJSONError: ")
+
+
+def test_students_the_batch_never_reached_are_graded_one_by_one(monkeypatch):
+    """If the nbgrader process dies after ann, bob and cy still get graded."""
+    class Proc:
+        stdout, stderr, returncode = SAMPLE_LOG.split("[AutogradeApp | INFO] Sanitizing /c/submitted/bob")[0], "", -9
+    alone = []
+    monkeypatch.setattr(nbgrader_cli, "run", lambda *args, **kw: Proc())
+    monkeypatch.setattr(grade, "autograde", lambda root, a, student, extra=(): alone.append(student) or "")
+    assert grade.autograde_all("/c", "ch9", ["ann", "bob", "cy"]) == {"ann": "", "bob": "", "cy": ""}
+    assert alone == ["bob", "cy"]

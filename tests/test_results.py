@@ -1,0 +1,76 @@
+"""What the notebooks say is what they compute.
+
+Each chapter's release is run alone, in full (training included), with the
+reference answers, and:
+every percentage written in a notebook's text appears in its outputs, the
+chapter-3 results table reproduces the original assignment's, and code that
+a chapter copies from an earlier one equals that chapter's reference."""
+import ast
+import re
+
+import pytest
+
+from course import layout
+from course import notebooks as nbs
+from conftest import REPO
+
+PERCENT = re.compile(r"\b\d+\.\d%")
+MAGIC = re.compile(r"^\s*[%!][a-zA-Z]")   # IPython magics and shell lines, not Python
+
+
+def outputs_text(nb):
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts.append(out.get("text", "") or out.get("data", {}).get("text/plain", ""))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("assignment", layout.assignments(REPO))
+def test_every_percentage_in_the_text_is_printed_by_the_notebook(reference_runs, assignment):
+    nb = reference_runs[assignment]
+    said = {m for c in nb.cells if c.cell_type == "markdown" for m in PERCENT.findall(c.source)}
+    printed = set(PERCENT.findall(outputs_text(nb)))
+    assert said <= printed, "%s states %s but never prints it" % (assignment, sorted(said - printed))
+
+
+def test_chapter_3_reproduces_the_original_results_table(reference_runs):
+    text = outputs_text(reference_runs["ch3_optimizers"])
+    accuracy = dict(re.findall(r"^(gd|momentum|rmsprop|adam)\s+(\d+\.\d)%", text, re.M))
+    assert set(accuracy) == {"gd", "momentum", "rmsprop", "adam"}, text[-2000:]
+    assert accuracy["gd"] == accuracy["momentum"] == "79.7"
+    assert accuracy["adam"] == "94.0"
+
+
+def reference_functions(assignment):
+    """{exercise: the reference function's AST} from an assignment's solution cells."""
+    found = {}
+    for path in layout.notebooks(REPO / layout.SOURCE / assignment):
+        for cell in nbs.read(path).cells:
+            if nbs.is_solution(cell):
+                code = "\n".join(l for l in cell.source.splitlines() if not re.match(
+                    r"\s*### (START CODE HERE|END CODE HERE|BEGIN SOLUTION|END SOLUTION)", l))
+                for node in ast.parse(code).body:
+                    if isinstance(node, ast.FunctionDef):
+                        found[node.name] = ast.dump(node)
+    return found
+
+
+def test_functions_copied_from_an_earlier_chapter_equal_its_reference():
+    """A chapter that needs an earlier chapter's solution gives it as plain
+    code; it must not drift from the original."""
+    references = {a: reference_functions(a) for a in layout.assignments(REPO)}
+    copies = 0
+    for assignment in layout.assignments(REPO):
+        for path in layout.notebooks(REPO / layout.SOURCE / assignment):
+            for cell in nbs.read(path).cells:
+                if cell.cell_type != "code" or nbs.grade_id(cell):
+                    continue
+                source = "\n".join(l for l in cell.source.splitlines() if not MAGIC.match(l))
+                for node in ast.parse(source).body:
+                    for other, functions in references.items():
+                        if other != assignment and isinstance(node, ast.FunctionDef) and node.name in functions:
+                            assert ast.dump(node) == functions[node.name], \
+                                "%s: %s differs from %s's reference" % (assignment, node.name, other)
+                            copies += 1
+    assert copies >= 2   # chapter 3 gives chapter 1's two functions

@@ -1,0 +1,126 @@
+"""Cells tagged skip-when-grading (long training runs and their plots) are not
+run by autograde. Proven from every side: statically, no other cell reads
+what a skipped cell defines; dynamically, the reference gets the same scores
+with and without skipping; and a student cannot use the tag to skip a test."""
+import ast
+import re
+
+import nbformat
+import pytest
+from traitlets.config.loader import PyFileConfigLoader
+
+from course import cohort, grade, layout, preprocessors
+from course import notebooks as nbs
+from conftest import REPO, has_skipped_cells
+
+SKIP = preprocessors.SKIP_TAG
+NOTEBOOKS = [p for a in layout.assignments(REPO) for p in layout.notebooks(REPO / layout.SOURCE / a)]
+
+
+def skipped(cell):
+    return SKIP in cell.metadata.get("tags", [])
+
+
+def python_of(cell):
+    """The cell's code without IPython magics and shell lines."""
+    return "\n".join(l for l in cell.source.splitlines() if not re.match(r"^\s*[%!][a-zA-Z]", l))
+
+
+def bound_at_top_level(tree):
+    """Names a cell binds in the notebook's namespace (not inside functions)."""
+    names, todo = set(), list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        todo.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def read_anywhere(tree):
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def code_cells(path):
+    return [c for c in nbs.read(path).cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_no_cell_that_runs_reads_what_a_skipped_cell_defines(path):
+    cells = code_cells(path)
+    for i, cell in enumerate(cells):
+        if not skipped(cell):
+            continue
+        assert preprocessors.may_skip(cell), "a graded, solution or locked cell is tagged %s" % SKIP
+        defined = bound_at_top_level(ast.parse(python_of(cell)))
+        for later in cells[i + 1:]:
+            if not skipped(later):
+                used = read_anywhere(ast.parse(python_of(later))) & defined
+                assert not used, "%s: a cell that runs under grading reads %s, defined by a skipped cell" % (
+                    path.name, sorted(used))
+
+
+def test_the_config_adds_one_step_to_nbgraders_default_pipeline():
+    """If a new nbgrader changes its default sanitize steps, this fails and the
+    config must be brought up to date, instead of silently dropping a step."""
+    from nbgrader.converters import Autograde
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO)).load_config()
+    default = Autograde.class_traits()["sanitize_preprocessors"].default()
+    ours = list(config.Autograde.sanitize_preprocessors)
+    step = "course.preprocessors.OnlySkipUngradedCells"
+    assert ours.count(step) == 1
+    assert [p for p in ours if p != step] == default
+    assert ours.index(step) == default.index(next(p for p in default if p.__name__ == "OverwriteCells")) + 1
+    assert config.Execute.skip_cells_with_tag == SKIP
+
+
+def test_the_tag_is_dropped_from_graded_solution_and_locked_cells_only():
+    step = preprocessors.OnlySkipUngradedCells()
+    kinds = {"test": {"grade": True, "solution": False, "locked": True, "points": 1},
+             "solution": {"grade": False, "solution": True, "locked": False},
+             "locked": {"grade": False, "solution": False, "locked": True}}
+    for name, meta in kinds.items():
+        cell = nbformat.v4.new_code_cell("x = 1", metadata={"tags": [SKIP, "other"], "nbgrader": dict(meta, grade_id=name)})
+        assert step.preprocess_cell(cell, {}, 0)[0].metadata["tags"] == ["other"], name
+    plain = nbformat.v4.new_code_cell("x = 1", metadata={"tags": [SKIP]})
+    assert step.preprocess_cell(plain, {}, 0)[0].metadata["tags"] == [SKIP]
+
+
+def test_tagging_the_tests_of_an_untouched_release_still_scores_zero(graded):
+    """The attack the preprocessor stops: tag every test cell so none runs."""
+    root, _, _, _ = graded
+    assignment = layout.assignments(root)[-1]
+    student = "zz_tags_its_tests"
+    dest = cohort.make_submission(root, assignment, {"student": student, "answers": {}})
+    for path in layout.notebooks(dest):
+        nb = nbs.read(path)
+        for cell in nb.cells:
+            if nbs.is_test(cell) or nbs.is_solution(cell):
+                cell.metadata["tags"] = [SKIP]
+        nbformat.write(nb, str(path))
+    try:
+        result = grade.grade_one(root, assignment, student)
+    finally:  # leave the shared gradebook as the other tests expect it
+        with grade.Gradebook(grade.db_url(root)) as gb:
+            gb.remove_submission(assignment, student)
+            gb.remove_student(student)
+    assert not result.error and result.max_total > 0 and result.total == 0, result.scores
+
+
+# One chapter is enough to prove the mechanism end to end (config, tag and
+# preprocessor); the static test above covers every notebook. Chapter 1 is
+# the quickest to run in full.
+@pytest.mark.parametrize("assignment", [a for a in layout.assignments(REPO) if has_skipped_cells(REPO, a)][:1])
+def test_the_reference_scores_the_same_when_nothing_is_skipped(graded, assignment):
+    root, results, _, _ = graded
+    full_run = grade.grade_one(root, assignment, "reference", ["--Execute.skip_cells_with_tag=no-such-tag"])
+    assert not full_run.error
+    assert full_run.scores == results[(assignment, "reference")].scores
+    assert full_run.total == full_run.max_total > 0
