@@ -176,6 +176,29 @@ def _describe(value):
     return "a %s" % type(value).__name__
 
 
+def lr_decay_cases(kind):
+    """(description, args) for the learning-rate schedules of chapter 4.
+
+    kind -- "per_epoch":   args (learning_rate0, epoch_num, decay_rate)
+            "exponential": args (learning_rate0, epoch_num, k)
+            "staircase":   args (learning_rate0, epoch_num, decay_rate, time_interval)
+    Epoch 0, large epochs, integer and float inputs; for the staircase, every
+    interval boundary tested with the epochs just before and just after it.
+    """
+    if kind == "per_epoch":
+        rows = [(0.5, 0, 1), (0.5, 1, 1), (0.1, 7, 0.3), (1, 10, 2), (0.01, 1000000, 0.5), (0.2, 3, 0.0)]
+    elif kind == "exponential":
+        rows = [(0.5, 0, 0.95), (0.5, 1, 0.95), (0.1, 7, 0.5), (1, 10, 0.95), (0.01, 1000, 0.99), (2, 3, 1)]
+    else:
+        rows = [(0.5, 0, 1, 1000), (0.5, 999, 1, 1000), (0.5, 1000, 1, 1000), (0.5, 1001, 1, 1000),
+                (0.5, 1600, 1, 1000), (0.5, 1999, 1, 1000), (0.5, 2000, 1, 1000), (0.5, 2500, 1, 1000),
+                (0.1, 3999, 0.3, 1000), (0.1, 10000000, 0.3, 1000), (1, 3000, 2, 1000),
+                (0.1, 3000.0, 0.5, 1000.0), (0.3, 7, 1, 3), (0.3, 5, 1, 1)]
+    names = {"per_epoch": "learning_rate0, epoch_num, decay_rate", "exponential": "learning_rate0, epoch_num, k",
+             "staircase": "learning_rate0, epoch_num, decay_rate, time_interval"}[kind].split(", ")
+    return [(", ".join("%s=%r" % nv for nv in zip(names, row)), row) for row in rows]
+
+
 def indexed_data(m, n_x=3, seed=0):
     """X of shape (n_x, m) whose row 0 is the column index, and Y = that index.
 
@@ -327,7 +350,11 @@ def check_against_reference(student_fn, reference_fn, cases, mistakes=None, prop
         if isinstance(error, NotImplementedError):
             raise AssertionError("%s: the function is not implemented yet." % where)
         if error is not None:
-            raise AssertionError("%s: the function raised %s: %s" % (where, type(error).__name__, error))
+            crashed = "the function raised %s: %s" % (type(error).__name__, error)
+            mistake_id = _explaining_mistake(mistakes, cases, answers, i - 1, every_case_only=True)
+            if mistake_id:
+                raise AssertionError("%s: known mistake [%s]: %s (%s)" % (where, mistake_id, mistakes[mistake_id][0], crashed))
+            raise AssertionError("%s: %s" % (where, crashed))
         diff = first_difference(got, quietly(reference_fn, *copy.deepcopy(args)))
         if diff is not None and also_correct is not None:
             alternative, alt_error, _ = _outcome(also_correct[1], args)
@@ -364,21 +391,27 @@ def _outcome(fn, args):
         return None, e, args
 
 
-def _explaining_mistake(mistakes, cases, answers, failing):
+def _explaining_mistake(mistakes, cases, answers, failing, every_case_only=False):
     """The id of the mistake that reproduces the answer.
 
     Prefer one that reproduces it on every case (two mistakes can agree on one
     case, e.g. 'first layer skipped' and 'last layer skipped' on a 1-layer
-    net); otherwise take one that reproduces the failing case.
+    net); otherwise take one that reproduces the failing case. Raising the
+    same kind of exception on a case counts as reproducing it, so a mistake
+    that divides by zero at epoch 0 can still be named.
     """
     def reproduces(wrong_fn, k):
         wrong, error, _ = _outcome(wrong_fn, cases[k][1])
         got, got_error, _ = answers[k]
-        return error is None and got_error is None and first_difference(got, wrong) is None
+        if error is not None or got_error is not None:
+            return error is not None and got_error is not None and type(error) is type(got_error)
+        return first_difference(got, wrong) is None
 
     for mistake_id, (_, wrong_fn) in mistakes.items():
-        if all(reproduces(wrong_fn, k) for k in range(len(cases)) if answers[k][1] is None):
+        if all(reproduces(wrong_fn, k) for k in range(len(cases))):
             return mistake_id
+    if every_case_only:
+        return None
     for mistake_id, (_, wrong_fn) in mistakes.items():
         if reproduces(wrong_fn, failing):
             return mistake_id

@@ -3,19 +3,20 @@ course, files every sample submission of every chapter and grades them all
 once with plain nbgrader; the grading tests then read its results."""
 import hashlib
 import shutil
+import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = "zz_broken_json"  # a malformed submission filed beside the samples
 sys.path.insert(0, str(REPO))
 
 from course import build, cohort, demo, grade, layout  # noqa: E402
-from course import notebooks as nbs  # noqa: E402
+from run_alone import run_alone  # noqa: E402,F401 (used by the tests)
 
 
 def tree_digest(folder):
@@ -53,34 +54,44 @@ def has_skipped_cells(root, assignment):
                for c in nbformat.read(str(p), as_version=4).cells)
 
 
-BLOCK_COURSE = "import sys\nsys.modules['course'] = None  # any `import course` now fails\n"
-
-
-def run_alone(folder, answers):
-    """Execute a release folder's notebook with these answers filled in, with
-    nothing but its own files and `import course` blocked. Returns the notebook."""
-    nb = nbs.read(layout.notebooks(folder)[0])
-    for cell in nb.cells:
-        if nbs.grade_id(cell) in answers:
-            nbs.fill_answer(cell, answers[nbs.grade_id(cell)])
-    nb.cells.insert(0, nbformat.v4.new_code_cell(BLOCK_COURSE))
-    NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    return nb
-
-
 def errors_in(nb):
     return [(i, o["ename"], o["evalue"]) for i, c in enumerate(nb.cells) if c.cell_type == "code"
             for o in c.outputs if o["output_type"] == "error"]
 
 
+_BACKGROUND = {}
+
+
+def _start_reference_runs():
+    if "runs" not in _BACKGROUND:
+        out = Path(tempfile.mkdtemp(prefix="reference_runs_"))
+        with open(out / "log.txt", "w") as log:
+            proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "run_alone.py"), str(out)],
+                                    stdout=log, stderr=subprocess.STDOUT)
+        _BACKGROUND["runs"] = (proc, out)
+    return _BACKGROUND["runs"]
+
+
+def pytest_collection_finish(session):
+    """Start the full reference runs in the background, on the second core,
+    while the grading fixtures run, if any collected test needs them."""
+    if any("reference_runs" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_reference_runs()
+
+
+def pytest_sessionfinish(session):
+    if "runs" in _BACKGROUND:
+        proc, out = _BACKGROUND.pop("runs")
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(out, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def reference_runs(tmp_path_factory):
+def reference_runs():
     """{assignment: executed notebook}: each committed release folder, copied
     alone and run in full (training included) with the reference answers."""
-    runs = {}
-    for assignment in layout.assignments(REPO):
-        folder = tmp_path_factory.mktemp("alone") / assignment
-        shutil.copytree(REPO / layout.RELEASE / assignment, folder)
-        runs[assignment] = run_alone(folder, cohort.reference_answers(REPO, assignment))
-    return runs
+    proc, out = _start_reference_runs()
+    assert proc.wait(timeout=1800) == 0, (out / "log.txt").read_text()[-3000:]
+    return {a: nbformat.read(str(out / (a + ".ipynb")), as_version=4) for a in layout.assignments(REPO)}

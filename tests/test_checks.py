@@ -172,3 +172,14 @@ def test_temperature_data_is_the_recorded_file_and_loads_by_year():
     assert len(opt_utils.load_temperatures(None)[1]) == 1461
     with pytest.raises(ValueError, match="2012 to 2015"):
         opt_utils.load_temperatures(1999)
+
+
+def test_a_mistake_that_crashes_the_same_way_is_named():
+    """1 / (rate * epoch) fails at epoch 0 like the mistake it is; a crash
+    that no mistake explains is reported as a crash."""
+    cases = [("epoch 0", (0,)), ("epoch 3", (3,))]
+    mistakes = {"no-one-plus": ("the 1 + is missing.", lambda e: 1 / (0.5 * e))}
+    with pytest.raises(AssertionError, match=r"Case 1 of 2 .*known mistake \[no-one-plus\].*raised ZeroDivisionError"):
+        tc.check_against_reference(lambda e: 1 / (0.5 * e), lambda e: 1 / (1 + 0.5 * e), cases, mistakes)
+    with pytest.raises(AssertionError, match=r"Case 1 of 2 \(epoch 0\): the function raised ZeroDivisionError"):
+        tc.check_against_reference(lambda e: 3 / e, lambda e: 1 / (1 + 0.5 * e), cases, mistakes)

@@ -56,21 +56,31 @@ def reference_functions(assignment):
     return found
 
 
-def test_functions_copied_from_an_earlier_chapter_equal_its_reference():
-    """A chapter that needs an earlier chapter's solution gives it as plain
-    code; it must not drift from the original."""
-    references = {a: reference_functions(a) for a in layout.assignments(REPO)}
-    copies = 0
-    for assignment in layout.assignments(REPO):
-        for path in layout.notebooks(REPO / layout.SOURCE / assignment):
-            for cell in nbs.read(path).cells:
-                if cell.cell_type != "code" or nbs.grade_id(cell):
-                    continue
+def given_functions(assignment):
+    """{name: AST} of the functions defined in an assignment's given (ungraded) code cells."""
+    found = {}
+    for path in layout.notebooks(REPO / layout.SOURCE / assignment):
+        for cell in nbs.read(path).cells:
+            if cell.cell_type == "code" and not nbs.grade_id(cell):
                 source = "\n".join(l for l in cell.source.splitlines() if not MAGIC.match(l))
-                for node in ast.parse(source).body:
-                    for other, functions in references.items():
-                        if other != assignment and isinstance(node, ast.FunctionDef) and node.name in functions:
-                            assert ast.dump(node) == functions[node.name], \
-                                "%s: %s differs from %s's reference" % (assignment, node.name, other)
-                            copies += 1
-    assert copies >= 2   # chapter 3 gives chapter 1's two functions
+                found.update({n.name: ast.dump(n) for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)})
+    return found
+
+
+def test_code_shared_between_chapters_does_not_drift():
+    """A chapter that needs an earlier chapter's solution (or given code such
+    as `model`) repeats it as plain code; every copy must equal the original."""
+    assignments = layout.assignments(REPO)
+    references = {a: reference_functions(a) for a in assignments}
+    given = {a: given_functions(a) for a in assignments}
+    copies = 0
+    for a in assignments:
+        for name, tree in given[a].items():
+            for b in assignments:
+                if b == a:
+                    continue
+                original = references[b].get(name) or (given[b].get(name) if b < a else None)
+                if original is not None:
+                    assert tree == original, "%s: %s differs from %s's" % (a, name, b)
+                    copies += 1
+    assert copies >= 2   # at least chapter 1's two functions, given in chapter 3
