@@ -35,3 +35,10 @@ c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
     "course.preprocessors.OnlySkipUngradedCells", CheckCellMetadata,
 ]
+
+# Feedback shows each check's points, pass or fail and message, but not the
+# hidden tests nor tracebacks quoting them (course/preprocessors.py).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, "course.preprocessors.ScrubHiddenTests", CSSHTMLHeaderPreprocessor]
