@@ -1,8 +1,8 @@
 """`course grade`: autograde every submission, then read back scores and findings.
 
-    collect submissions -> autograde them (plain nbgrader, one process per
-    assignment) -> read the gradebook -> read failure messages from the
-    autograded notebooks -> table
+    collect submissions -> precheck each (course/precheck.py) -> autograde the
+    rest (plain nbgrader, one process per assignment) -> read the gradebook
+    -> read failure messages from the autograded notebooks -> table
 
 A submission that nbgrader cannot grade is reported on its own row; the rest
 of the batch goes on. One nbgrader process per assignment saves its start-up
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import CourseError, layout, nbgrader_cli
+from . import CourseError, layout, nbgrader_cli, precheck
 from . import notebooks as nbs
 
 MISTAKE = re.compile(r"known mistake \[([\w-]+)\]")
@@ -67,12 +67,15 @@ def autograde(root, assignment, student, nbgrader_args=()):
     return ""
 
 
-def autograde_all(root, assignment, students, nbgrader_args=()):
-    """Grade every submission of one assignment in one nbgrader process.
+def autograde_all(root, assignment, students, nbgrader_args=(), exclude=()):
+    """Grade every submission of one assignment in one nbgrader process,
+    except the students in `exclude`.
 
     Returns {student: '' or the reason grading failed}. Students the batch
     never reached are graded again, one process each.
     """
+    if exclude:
+        nbgrader_args = ("--CourseDirectory.student_id_exclude=" + ",".join(exclude),) + tuple(nbgrader_args)
     proc = nbgrader_cli.run(root, "autograde", assignment, "--force", *nbgrader_args, check=False)
     logs = log_by_student(proc.stdout + proc.stderr, assignment)
     reasons = {}
@@ -163,9 +166,15 @@ def grade(root, assignment=None, log=print):
         students = layout.students(root, name)
         if not students and assignment:
             raise CourseError("no submissions for %s under %s/<student>/%s/" % (name, layout.SUBMITTED, name))
-        reasons = autograde_all(root, name, students) if students else {}
+        rejected = {s: "; ".join(precheck.problems(root, name, s)) for s in students}
+        rejected = {s: why for s, why in rejected.items() if why}
+        to_grade = [s for s in students if s not in rejected]
+        reasons = autograde_all(root, name, to_grade, exclude=sorted(rejected)) if to_grade else {}
         for student in students:
-            result = collect(root, name, student, reasons[student])
+            if student in rejected:
+                result = Result(student, name, error=rejected[student])
+            else:
+                result = collect(root, name, student, reasons[student])
             log("  graded %-28s %-16s %s" % (student, name, "ERROR" if result.error else
                                              "%g/%g" % (result.total, result.max_total)))
             results.append(result)
@@ -175,7 +184,8 @@ def grade(root, assignment=None, log=print):
 
 
 def stored_results(root, assignment=None):
-    """Results already in the gradebook (for export and reports), no grading."""
+    """Results already in the gradebook (for export and reports), no grading.
+    A submission with no grades gets a row with the reason."""
     names = [layout.check_assignment(root, assignment)] if assignment else layout.assignments(root)
     require_gradebook(root)
     results = []
@@ -185,6 +195,9 @@ def stored_results(root, assignment=None):
             if scores is not None:
                 results.append(Result(student, name, scores, max_scores,
                                       read_messages(root, name, student)))
+            else:   # never graded: say why, so that no submission drops out of the export
+                why = "; ".join(precheck.problems(root, name, student)) or "not graded yet: run `course grade`"
+                results.append(Result(student, name, error=why))
     return results
 
 
@@ -208,10 +221,12 @@ def table(results):
             cells.append("%g/%g" % (r.total, r.max_total))
             found = ", ".join(m for ids in r.mistakes.values() for m in ids)
             out.append("  ".join(cells) + ("   mistakes: " + found if found else ""))
-        per_ex = ["%-*s" % (width, "mean")] + [
-            "%*.2f" % (len(h), sum(r.scores.get(ex, 0) for r in rows) / len(rows))
-            for ex, h in zip(exercises, head[1:])]
-        out.append("  ".join(per_ex))
+        graded = [r for r in rows if not r.error]   # a submission not graded has no score to average
+        if graded:
+            per_ex = ["%-*s" % (width, "mean")] + [
+                "%*.2f" % (len(h), sum(r.scores.get(ex, 0) for r in graded) / len(graded))
+                for ex, h in zip(exercises, head[1:])]
+            out.append("  ".join(per_ex) + "   (%d graded, %d not)" % (len(graded), len(rows) - len(graded)))
     return "\n".join(out)
 
 

@@ -13,6 +13,24 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = "zz_broken_json"  # a malformed submission filed beside the samples
+
+
+def bad_inputs(assignment, release_nb):
+    """{student id: (file name, bytes)} of submissions that cannot be graded,
+    each with a phrase its error message must contain."""
+    nb = nbformat.read(str(release_nb), as_version=4)
+    solution = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    copy = nbformat.from_dict(dict(solution, id=solution.get("id", "cell") + "-copy"))  # pasted in JupyterLab
+    nb.cells.insert(nb.cells.index(solution) + 1, copy)
+    name = assignment + ".ipynb"
+    return {
+        BROKEN: (name, b'{"cells": [ this is not json', "is not valid JSON"),
+        "zz_not_a_notebook": (name, b'{"answers": [1, 2, 3]}', "is JSON but not a Jupyter notebook"),
+        "zz_nbformat_3": (name, b'{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}', "notebook format 3"),
+        "zz_binary": (name, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "is not a text file"),
+        "zz_duplicated_cell": (name, nbformat.writes(nb).encode(), "more than once"),
+        "zz_wrong_file_name": ("my_work.ipynb", release_nb.read_bytes(), "is missing (found my_work.ipynb instead)"),
+    }
 sys.path.insert(0, str(REPO))
 
 from course import build, cohort, demo, grade, layout  # noqa: E402
@@ -39,9 +57,11 @@ def graded(built):
     """(root, {(assignment, student): Result}, digests before, digests after)."""
     for assignment in layout.assignments(built):
         cohort.make_cohort(built, assignment)
-        broken = built / layout.SUBMITTED / BROKEN / assignment / (assignment + ".ipynb")
-        broken.parent.mkdir(parents=True)
-        broken.write_text('{"cells": [ this is not json')
+        release_nb = layout.notebooks(built / layout.RELEASE / assignment)[0]
+        for student, (name, content, _) in bad_inputs(assignment, release_nb).items():
+            path = built / layout.SUBMITTED / student / assignment / name
+            path.parent.mkdir(parents=True)
+            path.write_bytes(content)
     before = tree_digest(built / layout.SUBMITTED)
     results = grade.grade(built, log=lambda *_: None)
     after = tree_digest(built / layout.SUBMITTED)

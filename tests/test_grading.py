@@ -9,7 +9,7 @@ import testCases
 
 from course import cohort, grade, layout
 from course import notebooks as nbs
-from conftest import BROKEN, REPO
+from conftest import REPO, bad_inputs
 
 CASES = [(a, s) for a in layout.assignments(REPO) for s in cohort.catalogue(a)]
 
@@ -75,11 +75,19 @@ def test_grading_never_modifies_submitted_files(graded):
     assert before and before == after
 
 
-def test_a_malformed_submission_is_reported_and_the_batch_goes_on(graded):
-    _, results, _, _ = graded
+def test_bad_input_is_reported_per_submission_and_the_batch_goes_on(graded):
+    """Invalid JSON, JSON that is not a notebook, nbformat 3, a binary file, a
+    duplicated graded cell and a misnamed notebook: each submission gets its
+    own clear message, and every sample submission is still graded."""
+    root, results, _, _ = graded
+    kinds = 0
     for assignment in layout.assignments(REPO):
-        broken = results[(assignment, BROKEN)]
-        assert "NotJSONError" in broken.error and broken.total == 0
-        others = [r for (a, s), r in results.items() if a == assignment and s != BROKEN]
+        bad = bad_inputs(assignment, layout.notebooks(root / layout.RELEASE / assignment)[0])
+        for student, (_, _, phrase) in bad.items():
+            r = results[(assignment, student)]
+            assert phrase in r.error and r.total == 0, (student, r.error)
+        kinds = len(bad)
+        others = [r for (a, s), r in results.items() if a == assignment and s not in bad]
         assert others and all(not r.error for r in others)
     assert "NOT GRADED" in grade.table(list(results.values()))
+    print("kinds of bad input tried per chapter: %d" % kinds)

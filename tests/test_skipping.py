@@ -4,6 +4,7 @@ what a skipped cell defines; dynamically, the reference gets the same scores
 with and without skipping; and a student cannot use the tag to skip a test."""
 import ast
 import re
+import shutil
 
 import nbformat
 import pytest
@@ -111,6 +112,7 @@ def test_tagging_the_tests_of_an_untouched_release_still_scores_zero(graded):
         with grade.Gradebook(grade.db_url(root)) as gb:
             gb.remove_submission(assignment, student)
             gb.remove_student(student)
+        shutil.rmtree(root / layout.SUBMITTED / student)
     assert not result.error and result.max_total > 0 and result.total == 0, result.scores
 
 
