@@ -46,6 +46,13 @@ def between(source, begin, end):
     return lines[i + 1:j], i, j
 
 
+def without_markers(source):
+    """A solution cell's source as plain code: the START/END CODE HERE and
+    BEGIN/END SOLUTION lines removed (what a later chapter gives as code)."""
+    markers = (START, END, BEGIN_SOLUTION, END_SOLUTION)
+    return "\n".join(l for l in source.splitlines() if not l.strip().startswith(markers))
+
+
 def reference_answer(cell):
     """The solution block of a source cell, dedented."""
     lines, _, _ = between(cell.source, BEGIN_SOLUTION, END_SOLUTION)

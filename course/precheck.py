@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import layout
+from . import notebooks as nbs
 
 
 def problems(root, assignment, student):
@@ -47,7 +48,7 @@ def notebook_problem(path):
         return "is in notebook format %r; it must be format 4 (open and save it in JupyterLab)" % raw.get("nbformat")
     if not isinstance(raw.get("cells"), list):
         return "has no list of cells"
-    ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in raw["cells"] if isinstance(c, dict)]
+    ids = [nbs.grade_id(c) for c in raw["cells"] if isinstance(c, dict)]
     twice = sorted(gid for gid, n in Counter(i for i in ids if i).items() if n > 1)
     if twice:
         return "has the graded cell%s %s more than once; delete the extra cop%s" % (

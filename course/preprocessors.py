@@ -30,6 +30,11 @@ from .notebooks import BEGIN_HIDDEN, END_HIDDEN
 SKIP_TAG = "skip-when-grading"
 
 
+def skip_tagged(cell):
+    """Whether the cell carries the skip tag."""
+    return SKIP_TAG in cell.metadata.get("tags", [])
+
+
 def may_skip(cell):
     """Whether the skip tag is honoured on this cell."""
     return not (utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell))
@@ -39,9 +44,8 @@ class OnlySkipUngradedCells(NbGraderPreprocessor):
     """Drop the skip tag from every cell that a grade depends on."""
 
     def preprocess_cell(self, cell, resources, index):
-        tags = cell.metadata.get("tags", [])
-        if SKIP_TAG in tags and not may_skip(cell):
-            cell.metadata["tags"] = [t for t in tags if t != SKIP_TAG]
+        if skip_tagged(cell) and not may_skip(cell):
+            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != SKIP_TAG]
         return cell, resources
 
 

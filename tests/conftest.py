@@ -2,6 +2,7 @@
 course, files every sample submission of every chapter and grades them all
 once with plain nbgrader; the grading tests then read its results."""
 import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -14,12 +15,18 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = "zz_broken_json"  # a malformed submission filed beside the samples
 
+sys.path.insert(0, str(REPO))
+
+from course import build, cohort, demo, grade, layout, preprocessors  # noqa: E402
+from course import notebooks as nbs  # noqa: E402
+from run_alone import run_alone  # noqa: E402,F401 (used by the tests)
+
 
 def bad_inputs(assignment, release_nb):
-    """{student id: (file name, bytes)} of submissions that cannot be graded,
-    each with a phrase its error message must contain."""
-    nb = nbformat.read(str(release_nb), as_version=4)
-    solution = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    """{student id: (file name, bytes, phrase)}: submissions that cannot be
+    graded, each with a phrase its error message must contain."""
+    nb = nbs.read(release_nb)
+    solution = next(c for c in nb.cells if nbs.is_solution(c))
     copy = nbformat.from_dict(dict(solution, id=solution.get("id", "cell") + "-copy"))  # pasted in JupyterLab
     nb.cells.insert(nb.cells.index(solution) + 1, copy)
     name = assignment + ".ipynb"
@@ -31,10 +38,6 @@ def bad_inputs(assignment, release_nb):
         "zz_duplicated_cell": (name, nbformat.writes(nb).encode(), "more than once"),
         "zz_wrong_file_name": ("my_work.ipynb", release_nb.read_bytes(), "is missing (found my_work.ipynb instead)"),
     }
-sys.path.insert(0, str(REPO))
-
-from course import build, cohort, demo, grade, layout  # noqa: E402
-from run_alone import run_alone  # noqa: E402,F401 (used by the tests)
 
 
 def tree_digest(folder):
@@ -69,9 +72,13 @@ def graded(built):
 
 
 def has_skipped_cells(root, assignment):
-    return any("skip-when-grading" in c.metadata.get("tags", [])
-               for p in layout.notebooks(Path(root) / layout.SOURCE / assignment)
-               for c in nbformat.read(str(p), as_version=4).cells)
+    return any(preprocessors.skip_tagged(c)
+               for p in layout.notebooks(Path(root) / layout.SOURCE / assignment) for c in nbs.read(p).cells)
+
+
+def python_of(cell):
+    """A code cell's source without IPython magics and shell lines, for ast."""
+    return "\n".join(l for l in cell.source.splitlines() if not re.match(r"^\s*[%!][a-zA-Z]", l))
 
 
 def errors_in(nb):

@@ -12,10 +12,9 @@ import pytest
 
 from course import layout
 from course import notebooks as nbs
-from conftest import REPO
+from conftest import REPO, python_of
 
 PERCENT = re.compile(r"\b\d+\.\d%")
-MAGIC = re.compile(r"^\s*[%!][a-zA-Z]")   # IPython magics and shell lines, not Python
 
 
 def outputs_text(nb):
@@ -48,9 +47,7 @@ def reference_functions(assignment):
     for path in layout.notebooks(REPO / layout.SOURCE / assignment):
         for cell in nbs.read(path).cells:
             if nbs.is_solution(cell):
-                code = "\n".join(l for l in cell.source.splitlines() if not re.match(
-                    r"\s*### (START CODE HERE|END CODE HERE|BEGIN SOLUTION|END SOLUTION)", l))
-                for node in ast.parse(code).body:
+                for node in ast.parse(nbs.without_markers(cell.source)).body:
                     if isinstance(node, ast.FunctionDef):
                         found[node.name] = ast.dump(node)
     return found
@@ -62,8 +59,8 @@ def given_functions(assignment):
     for path in layout.notebooks(REPO / layout.SOURCE / assignment):
         for cell in nbs.read(path).cells:
             if cell.cell_type == "code" and not nbs.grade_id(cell):
-                source = "\n".join(l for l in cell.source.splitlines() if not MAGIC.match(l))
-                found.update({n.name: ast.dump(n) for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)})
+                found.update({n.name: ast.dump(n) for n in ast.parse(python_of(cell)).body
+                              if isinstance(n, ast.FunctionDef)})
     return found
 
 

@@ -3,7 +3,6 @@ run by autograde. Proven from every side: statically, no other cell reads
 what a skipped cell defines; dynamically, the reference gets the same scores
 with and without skipping; and a student cannot use the tag to skip a test."""
 import ast
-import re
 import shutil
 
 import nbformat
@@ -12,19 +11,11 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from course import cohort, grade, layout, preprocessors
 from course import notebooks as nbs
-from conftest import REPO, has_skipped_cells
+from conftest import REPO, has_skipped_cells, python_of
 
 SKIP = preprocessors.SKIP_TAG
 NOTEBOOKS = [p for a in layout.assignments(REPO) for p in layout.notebooks(REPO / layout.SOURCE / a)]
-
-
-def skipped(cell):
-    return SKIP in cell.metadata.get("tags", [])
-
-
-def python_of(cell):
-    """The cell's code without IPython magics and shell lines."""
-    return "\n".join(l for l in cell.source.splitlines() if not re.match(r"^\s*[%!][a-zA-Z]", l))
+skipped = preprocessors.skip_tagged
 
 
 def bound_at_top_level(tree):

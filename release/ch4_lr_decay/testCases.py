@@ -400,20 +400,25 @@ def _explaining_mistake(mistakes, cases, answers, failing, every_case_only=False
     same kind of exception on a case counts as reproducing it, so a mistake
     that divides by zero at epoch 0 can still be named.
     """
-    def reproduces(wrong_fn, k):
-        wrong, error, _ = _outcome(wrong_fn, cases[k][1])
-        got, got_error, _ = answers[k]
-        if error is not None or got_error is not None:
-            return error is not None and got_error is not None and type(error) is type(got_error)
-        return first_difference(got, wrong) is None
+    found = {}   # (mistake id, case) -> whether it reproduces; each mistake runs once per case
 
-    for mistake_id, (_, wrong_fn) in mistakes.items():
-        if all(reproduces(wrong_fn, k) for k in range(len(cases))):
+    def reproduces(mistake_id, k):
+        if (mistake_id, k) not in found:
+            wrong, error, _ = _outcome(mistakes[mistake_id][1], cases[k][1])
+            got, got_error, _ = answers[k]
+            if error is not None or got_error is not None:
+                found[mistake_id, k] = error is not None and got_error is not None and type(error) is type(got_error)
+            else:
+                found[mistake_id, k] = first_difference(got, wrong) is None
+        return found[mistake_id, k]
+
+    for mistake_id in mistakes:
+        if all(reproduces(mistake_id, k) for k in range(len(cases))):
             return mistake_id
     if every_case_only:
         return None
-    for mistake_id, (_, wrong_fn) in mistakes.items():
-        if reproduces(wrong_fn, failing):
+    for mistake_id in mistakes:
+        if reproduces(mistake_id, failing):
             return mistake_id
     return None
 
