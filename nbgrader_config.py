@@ -42,3 +42,23 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, "course.preprocessors.ScrubHiddenTests", CSSHTMLHeaderPreprocessor]
+
+# Autograde runs the cells with GuardedExecute instead of nbgrader's Execute:
+# the same execution, plus the grading guard around every locked cell, a time
+# limit for the whole notebook, a cap on each cell's output, and a clear error
+# when the kernel dies (course/preprocessors.py, course/kernel_guard.py).
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades)
+
+c.GuardedExecute.notebook_timeout = 600
+c.GuardedExecute.max_output_chars = 200_000
+c.Autograde.autograde_preprocessors = [
+    "course.preprocessors.GuardedExecute", IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]
+
+# A deleted test cell, or one whose nbgrader metadata was stripped, is put
+# back from the gradebook and graded (stock nbgrader leaves it ungraded,
+# "needs manual grade"). course grade reports that it happened.
+c.OverwriteCells.add_missing_cells = True

@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import CourseError, build, demo, export, feedback, grade, layout
+from . import CourseError, build, demo, export, feedback, grade, layout, sandbox
 
 
 def cmd_build(args):
@@ -13,7 +13,8 @@ def cmd_build(args):
 
 def cmd_grade(args):
     root = layout.course_root(args.root)
-    results = grade.grade(root, args.assignment)
+    print("isolation: " + sandbox.isolation())
+    results = grade.grade(root, args.assignment, force=args.force, workers=args.workers)
     print()
     print(grade.table(results))
     failed = [r for r in results if r.error]
@@ -51,6 +52,9 @@ def parser():
     sub.add_parser("build", help="release every assignment and verify it").set_defaults(fn=cmd_build)
     g = sub.add_parser("grade", help="autograde submitted/ and print the scores")
     g.add_argument("assignment", nargs="?")
+    g.add_argument("--force", action="store_true",
+                   help="grade every submission again, not only those new or changed since they were graded")
+    g.add_argument("--workers", type=int, default=None, help="submissions graded at once; default: one per core")
     g.set_defaults(fn=cmd_grade)
     e = sub.add_parser("export", help="write the grades to CSV")
     e.add_argument("assignment", nargs="?")

@@ -8,7 +8,7 @@ It never touches the real course's gradebook or submissions.
 import shutil
 from pathlib import Path
 
-from . import build, cohort, export, feedback, grade, layout
+from . import build, cohort, export, feedback, grade, layout, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,8 @@ def run(dest, src=REPO, full_cohort=False, log=print):
     for assignment in layout.assignments(root):
         for sample in cohort.make_cohort(root, assignment, demo_only=not full_cohort):
             log("  submitted/%s/%s" % (sample["student"], assignment))
-    log("3. grade (plain `nbgrader autograde`, one process per assignment)")
+    log("3. grade (nbgrader's autograde, each submission in its own workspace; one per core at a time)")
+    log("  isolation: " + sandbox.isolation())
     results = grade.grade(root, log=log)
     log("")
     log(grade.table(results))

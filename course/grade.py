@@ -1,22 +1,23 @@
 """`course grade`: autograde every submission, then read back scores and findings.
 
     collect submissions -> precheck each (course/precheck.py) -> autograde the
-    rest (plain nbgrader, one process per assignment) -> read the gradebook
-    -> read failure messages from the autograded notebooks -> table
+    rest, each in its own workspace and sandbox (course/workspace.py) -> read
+    the gradebook -> read failure messages and guard notes from the autograded
+    notebooks -> scan the submitted code for tampering (course/suspicious.py)
+    -> table
 
-A submission that nbgrader cannot grade is reported on its own row; the rest
-of the batch goes on. One nbgrader process per assignment saves its start-up
-time (about 4 s) on every submission; its log is split by student to tell
-who failed and why, and any submission the batch did not reach (for example
-because the process died) is graded again on its own.
+A submission that cannot be graded is reported on its own row; the rest of
+the batch goes on.
 """
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import CourseError, layout, nbgrader_cli, precheck
+from . import CourseError, layout, precheck, preprocessors, suspicious, workspace
 from . import notebooks as nbs
 
 MISTAKE = re.compile(r"known mistake \[([\w-]+)\]")
@@ -31,6 +32,8 @@ class Result:
     max_scores: dict = field(default_factory=dict)  # exercise -> points possible
     messages: dict = field(default_factory=dict)    # exercise -> [failure messages]
     error: str = ""                                  # why grading failed, if it did
+    suspicious: list = field(default_factory=list)   # code and guard findings for a human to look at
+    notes: list = field(default_factory=list)        # what went wrong while running it (time, memory, cells)
 
     @property
     def total(self):
@@ -55,58 +58,6 @@ def require_gradebook(root):
     # Opening a missing gradebook would silently create an empty one.
     if not (Path(root) / "gradebook.db").exists():
         raise CourseError("no gradebook yet: run `course build` first")
-
-
-def autograde(root, assignment, student, nbgrader_args=()):
-    """Grade one submission with plain nbgrader. Returns '' or the reason it failed."""
-    proc = nbgrader_cli.run(root, "autograde", assignment, "--student", student, "--force",
-                            *nbgrader_args, check=False)
-    log = proc.stdout + proc.stderr
-    if proc.returncode != 0 or "| ERROR]" in log:
-        return nbgrader_cli.failure_reason(proc)
-    return ""
-
-
-def autograde_all(root, assignment, students, nbgrader_args=(), exclude=()):
-    """Grade every submission of one assignment in one nbgrader process,
-    except the students in `exclude`.
-
-    Returns {student: '' or the reason grading failed}. Students the batch
-    never reached are graded again, one process each.
-    """
-    if exclude:
-        nbgrader_args = ("--CourseDirectory.student_id_exclude=" + ",".join(exclude),) + tuple(nbgrader_args)
-    proc = nbgrader_cli.run(root, "autograde", assignment, "--force", *nbgrader_args, check=False)
-    logs = log_by_student(proc.stdout + proc.stderr, assignment)
-    reasons = {}
-    for student in students:
-        text = logs.get(student)
-        if text is None:
-            reasons[student] = autograde(root, assignment, student, nbgrader_args)
-        elif "| ERROR]" in text:
-            reasons[student] = nbgrader_cli.reason_in(text) or "nbgrader reported an error"
-        else:
-            reasons[student] = ""
-    return reasons
-
-
-def log_by_student(log, assignment):
-    """Split an `nbgrader autograde` log into {student: the lines about them}.
-
-    nbgrader starts each submission with a "Sanitizing .../submitted/<student>/
-    <assignment>/..." line and names the student in its error summary.
-    """
-    start = re.compile(r"Sanitizing .*[/\\]%s[/\\]([^/\\]+)[/\\]%s[/\\]" % (layout.SUBMITTED, re.escape(assignment)))
-    summary = re.compile(r"error processing assignment '%s' for student '([^']+)'" % re.escape(assignment))
-    logs, current = {}, None
-    for line in log.splitlines():
-        found = start.search(line) or summary.search(line)
-        if found:
-            current = found.group(1)
-            logs.setdefault(current, [])
-        if current is not None:
-            logs[current].append(line)
-    return {student: "\n".join(lines) for student, lines in logs.items()}
 
 
 def read_scores(root, assignment, student):
@@ -140,14 +91,19 @@ def read_messages(root, assignment, student):
     return messages
 
 
-def grade_one(root, assignment, student, nbgrader_args=()):
-    """Grade one submission in its own nbgrader process and read its result."""
-    return collect(root, assignment, student, autograde(root, assignment, student, nbgrader_args))
+def grade_one(root, assignment, student, settings=None):
+    """Grade one submission in its workspace and read its result."""
+    results = grade(root, assignment, students=[student], log=lambda *_: None, settings=settings)
+    return results[0]
 
 
 def collect(root, assignment, student, error):
-    """The Result of a submission that autograde has just processed."""
+    """The Result of a submission that has been graded (or failed to be)."""
     result = Result(student, assignment, error=error)
+    result.suspicious = suspicious.scan_submission(root, assignment, student) + guard_notes(root, assignment, student)
+    record = workspace.read_record(root, assignment, student) or {}
+    result.suspicious += ["file left out of grading: %s" % f for f in record.get("left_out", [])]
+    result.notes = precheck.structure_notes(root, assignment, student) + run_problems(root, assignment, student)
     scores, max_scores = read_scores(root, assignment, student)
     if scores is None:
         result.error = result.error or "no grades recorded"
@@ -157,29 +113,78 @@ def collect(root, assignment, student, error):
     return result
 
 
-def grade(root, assignment=None, log=print):
-    """Grade all submissions of one assignment (or of all of them)."""
+RUN_PROBLEMS = ("DeadKernelError", "NotRun", "CellTimeoutError", "MemoryError")
+
+
+def run_problems(root, assignment, student):
+    """Cells that died, timed out, ran out of memory or were cut, first of each kind."""
+    found = {}
+    folder = Path(root) / layout.AUTOGRADED / student / assignment
+    for path in layout.notebooks(folder):
+        for i, cell in enumerate(nbs.read(path).cells):
+            where = nbs.grade_id(cell) or "cell %d" % (i + 1)
+            for out in cell.get("outputs", []):
+                if out.get("ename") in RUN_PROBLEMS and out["ename"] not in found:
+                    found[out["ename"]] = "%s: %s: %s" % (where, out["ename"], out.get("evalue", ""))
+                elif (preprocessors.note_text(out) or "").startswith("[output cut"):
+                    found.setdefault("cut", "%s: %s" % (where, preprocessors.note_text(out)))
+    return list(found.values())
+
+
+def guard_notes(root, assignment, student):
+    """What the grading guard restored or caught, from the autograded notebooks."""
+    notes = []
+    folder = Path(root) / layout.AUTOGRADED / student / assignment
+    for path in layout.notebooks(folder):
+        for i, cell in enumerate(nbs.read(path).cells):
+            where = nbs.grade_id(cell) or "cell %d" % (i + 1)
+            for out in cell.get("outputs", []):
+                if (preprocessors.note_text(out) or "").startswith("grading guard:"):
+                    notes.append("guard, %s: %s" % (where, preprocessors.note_text(out)[len("grading guard: "):]))
+                elif out.get("ename") == preprocessors.TAMPERING:
+                    notes.append("guard, %s: %s" % (where, out.get("evalue")))
+    return notes
+
+
+def grade(root, assignment=None, log=print, students=None, force=True, workers=None, settings=None):
+    """Grade the submissions of one assignment (or of all of them), each in
+    its own workspace. With force=False, submissions already graded from the
+    same files are not graded again (a batch that was cut short resumes)."""
     names = [layout.check_assignment(root, assignment)] if assignment else layout.assignments(root)
     require_gradebook(root)
-    results = []
+    root = Path(root)
+    jobs, rejected, order = [], {}, []
     for name in names:
-        students = layout.students(root, name)
-        if not students and assignment:
+        found = layout.students(root, name)
+        if not found and assignment:
             raise CourseError("no submissions for %s under %s/<student>/%s/" % (name, layout.SUBMITTED, name))
-        rejected = {s: "; ".join(precheck.problems(root, name, s)) for s in students}
-        rejected = {s: why for s, why in rejected.items() if why}
-        to_grade = [s for s in students if s not in rejected]
-        reasons = autograde_all(root, name, to_grade, exclude=sorted(rejected)) if to_grade else {}
-        for student in students:
-            if student in rejected:
-                result = Result(student, name, error=rejected[student])
-            else:
-                result = collect(root, name, student, reasons[student])
-            log("  graded %-28s %-16s %s" % (student, name, "ERROR" if result.error else
-                                             "%g/%g" % (result.total, result.max_total)))
-            results.append(result)
-    if not results:
+        for student in (students if students is not None else found):
+            order.append((name, student))
+            why = "; ".join(precheck.problems(root, name, student))
+            if why:
+                rejected[(name, student)] = why
+            elif force or not workspace.is_done(root, name, student):
+                jobs.append((name, student))
+    if not order:
         raise CourseError("no submissions found under %s/" % layout.SUBMITTED)
+    errors = {}
+
+    def done(name, student, error):
+        errors[(name, student)] = error
+        scores, max_scores = read_scores(root, name, student)
+        log("  graded %-28s %-16s %s" % (student, name, "ERROR: " + error if error or scores is None else
+                                         "%g/%g" % (sum(scores.values()), sum(max_scores.values()))))
+
+    with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch:
+        workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
+                             settings=settings, on_done=done)
+    results = []
+    for key in order:
+        if key in rejected:
+            results.append(Result(key[1], key[0], error=rejected[key]))
+        else:
+            error = errors.get(key, (workspace.read_record(root, *key) or {}).get("error", ""))
+            results.append(collect(root, key[0], key[1], error))
     return results
 
 
@@ -193,8 +198,7 @@ def stored_results(root, assignment=None):
         for student in layout.students(root, name):
             scores, max_scores = read_scores(root, name, student)
             if scores is not None:
-                results.append(Result(student, name, scores, max_scores,
-                                      read_messages(root, name, student)))
+                results.append(collect(root, name, student, (workspace.read_record(root, name, student) or {}).get("error", "")))
             else:   # never graded: say why, so that no submission drops out of the export
                 why = "; ".join(precheck.problems(root, name, student)) or "not graded yet: run `course grade`"
                 results.append(Result(student, name, error=why))
@@ -216,11 +220,13 @@ def table(results):
             cells = ["%-*s" % (width, r.student)]
             if r.error:
                 out.append(cells[0] + "  NOT GRADED: " + r.error)
+                out += _findings(r, width)
                 continue
             cells += ["%*g" % (len(h), r.scores.get(ex, 0)) for ex, h in zip(exercises, head[1:])]
             cells.append("%g/%g" % (r.total, r.max_total))
             found = ", ".join(m for ids in r.mistakes.values() for m in ids)
             out.append("  ".join(cells) + ("   mistakes: " + found if found else ""))
+            out += _findings(r, width)
         graded = [r for r in rows if not r.error]   # a submission not graded has no score to average
         if graded:
             per_ex = ["%-*s" % (width, "mean")] + [
@@ -228,6 +234,12 @@ def table(results):
                 for ex, h in zip(exercises, head[1:])]
             out.append("  ".join(per_ex) + "   (%d graded, %d not)" % (len(graded), len(rows) - len(graded)))
     return "\n".join(out)
+
+
+def _findings(r, width):
+    """The lines under a student's row: suspicious code and what went wrong."""
+    return (["%-*s  suspicious: %s" % (width, "", s) for s in r.suspicious]
+            + ["%-*s  note: %s" % (width, "", s) for s in r.notes])
 
 
 def _exercise_order(rows):

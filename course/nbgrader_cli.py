@@ -42,8 +42,3 @@ def reason_in(log):
         name, message = found[-1].groups()
         return "%s: %s" % (name, message.strip()[:200])
     return ""
-
-
-def failure_reason(proc):
-    """One line saying why nbgrader failed: the last exception in its log."""
-    return reason_in(proc.stdout + proc.stderr) or errors_in(proc, limit=1) or "nbgrader exited with %d" % proc.returncode

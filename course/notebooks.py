@@ -53,6 +53,11 @@ def without_markers(source):
     return "\n".join(l for l in source.splitlines() if not l.strip().startswith(markers))
 
 
+def python_of(cell):
+    """A code cell's source without IPython magics and shell lines, for ast."""
+    return "\n".join(l for l in cell.source.splitlines() if not re.match(r"^\s*[%!][a-zA-Z]", l))
+
+
 def reference_answer(cell):
     """The solution block of a source cell, dedented."""
     lines, _, _ = between(cell.source, BEGIN_SOLUTION, END_SOLUTION)
@@ -66,3 +71,9 @@ def fill_answer(cell, answer):
     indent = re.match(r"\s*", lines[i]).group(0)
     body = textwrap.indent(textwrap.dedent(answer).strip("\n"), indent).splitlines()
     cell.source = "\n".join(lines[:i + 1] + body + lines[j:])
+
+
+def is_locked(cell):
+    """Whether nbgrader restores this cell at autograde: a test or a read-only cell."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return not meta.get("solution") and bool(meta.get("grade") or meta.get("locked"))

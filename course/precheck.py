@@ -54,3 +54,34 @@ def notebook_problem(path):
         return "has the graded cell%s %s more than once; delete the extra cop%s" % (
             "s" if len(twice) > 1 else "", ", ".join(twice), "ies" if len(twice) > 1 else "y")
     return ""
+
+
+def structure_notes(root, assignment, student):
+    """How the graded cells of a readable submission differ from the release:
+    deleted, stripped of their metadata, retyped or moved. Grading goes on
+    (nbgrader puts deleted test cells back and restores the type of locked
+    ones); the instructor is told."""
+    root = Path(root)
+    notes = []
+    for released in layout.notebooks(root / layout.RELEASE / assignment):
+        try:
+            nb = nbs.read(root / layout.SUBMITTED / student / assignment / released.name)
+        except Exception:
+            continue
+        release = [c for c in nbs.read(released).cells if nbs.grade_id(c)]
+        theirs = {nbs.grade_id(c): c for c in nb.cells if nbs.grade_id(c)}
+        sources = {c.source.strip() for c in nb.cells if not nbs.grade_id(c)}
+        for cell in release:
+            gid = nbs.grade_id(cell)
+            if gid not in theirs:
+                how = "lost its nbgrader metadata" if cell.source.strip() in sources else "was deleted"
+                notes.append("%s: the cell %s %s%s" % (released.name, gid, how,
+                                                       "; it was put back for grading" if nbs.is_test(cell) else ""))
+            elif theirs[gid].cell_type != cell.cell_type:
+                notes.append("%s: the cell %s was changed to %s; it was graded as %s" % (
+                    released.name, gid, theirs[gid].cell_type, cell.cell_type))
+        order = [nbs.grade_id(c) for c in nb.cells if nbs.grade_id(c) in {nbs.grade_id(r) for r in release}]
+        expected = [nbs.grade_id(c) for c in release if nbs.grade_id(c) in order]
+        if order != expected:
+            notes.append("%s: graded cells are not in the release's order" % released.name)
+    return notes

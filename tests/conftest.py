@@ -2,7 +2,6 @@
 course, files every sample submission of every chapter and grades them all
 once with plain nbgrader; the grading tests then read its results."""
 import hashlib
-import re
 import shutil
 import subprocess
 import tempfile
@@ -19,7 +18,9 @@ sys.path.insert(0, str(REPO))
 
 from course import build, cohort, demo, grade, layout, preprocessors  # noqa: E402
 from course import notebooks as nbs  # noqa: E402
+from course.notebooks import python_of  # noqa: E402,F401 (used by the tests)
 from run_alone import run_alone  # noqa: E402,F401 (used by the tests)
+import attacks  # noqa: E402
 
 
 def bad_inputs(assignment, release_nb):
@@ -55,9 +56,18 @@ def built(tmp_path_factory):
     return root
 
 
+# A runaway cell is stopped after this long in the suite (the course's own
+# limit is 120 s); no cell of a reference answer comes close.
+SUITE_SETTINGS = {"Execute.timeout": 30}
+
+
 @pytest.fixture(scope="session")
 def graded(built):
-    """(root, {(assignment, student): Result}, digests before, digests after)."""
+    """(root, {(assignment, student): Result}, digests before, digests after).
+    The batch holds every chapter's samples, the bad inputs, and the
+    adversarial submissions of tests/attacks.py."""
+    attacks.tamper_submissions(built)
+    attacks.other_submissions(built)
     for assignment in layout.assignments(built):
         cohort.make_cohort(built, assignment)
         release_nb = layout.notebooks(built / layout.RELEASE / assignment)[0]
@@ -66,7 +76,7 @@ def graded(built):
             path.parent.mkdir(parents=True)
             path.write_bytes(content)
     before = tree_digest(built / layout.SUBMITTED)
-    results = grade.grade(built, log=lambda *_: None)
+    results = grade.grade(built, log=lambda *_: None, settings=SUITE_SETTINGS)
     after = tree_digest(built / layout.SUBMITTED)
     return built, {(r.assignment, r.student): r for r in results}, before, after
 
@@ -74,11 +84,6 @@ def graded(built):
 def has_skipped_cells(root, assignment):
     return any(preprocessors.skip_tagged(c)
                for p in layout.notebooks(Path(root) / layout.SOURCE / assignment) for c in nbs.read(p).cells)
-
-
-def python_of(cell):
-    """A code cell's source without IPython magics and shell lines, for ast."""
-    return "\n".join(l for l in cell.source.splitlines() if not re.match(r"^\s*[%!][a-zA-Z]", l))
 
 
 def errors_in(nb):
@@ -122,3 +127,13 @@ def reference_runs():
     proc, out = _start_reference_runs()
     assert proc.wait(timeout=1800) == 0, (out / "log.txt").read_text()[-3000:]
     return {a: nbformat.read(str(out / (a + ".ipynb")), as_version=4) for a in layout.assignments(REPO)}
+
+
+COUNTS = {}   # the adversarial suite's tallies, printed at the end of the run
+
+
+def pytest_terminal_summary(terminalreporter):
+    if COUNTS:
+        terminalreporter.section("adversarial suite")
+        for name, value in COUNTS.items():
+            terminalreporter.write_line("%-48s %s" % (name, value))

@@ -113,7 +113,7 @@ def test_tagging_the_tests_of_an_untouched_release_still_scores_zero(graded):
 @pytest.mark.parametrize("assignment", [a for a in layout.assignments(REPO) if has_skipped_cells(REPO, a)][:1])
 def test_the_reference_scores_the_same_when_nothing_is_skipped(graded, assignment):
     root, results, _, _ = graded
-    full_run = grade.grade_one(root, assignment, "reference", ["--Execute.skip_cells_with_tag=no-such-tag"])
+    full_run = grade.grade_one(root, assignment, "reference", {"Execute.skip_cells_with_tag": "no-such-tag"})
     assert not full_run.error
     assert full_run.scores == results[(assignment, "reference")].scores
     assert full_run.total == full_run.max_total > 0

@@ -1,0 +1,119 @@
+"""Start a grading kernel in a sandbox. Jupyter runs this file as the kernel
+command of the "course-sandbox" kernelspec that each grading workspace
+writes (see `write_kernelspec`):
+
+    python sandbox.py {connection_file} [ipykernel arguments...]
+
+It sets resource limits (address space, file size, no core dumps), then
+replaces itself with ipykernel inside bubblewrap (bwrap), where the kernel
+sees only: the Python installation, read-only; its own working folder,
+the submission's scratch copy, read-write; the connection file, read-only;
+and an empty /tmp. The course folder, the gradebook, the source notebooks
+and other students' work are not there at all. Without bwrap the kernel
+runs with the limits only, and `isolation()` says so.
+
+This file is run by path, not imported, in the kernel's launch: keep it
+free of imports from the course package.
+"""
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+
+KERNEL_NAME = "course-sandbox"
+LIMITS = {"COURSE_KERNEL_MEMORY_MB": 2048, "COURSE_KERNEL_FILE_MB": 64}
+# Passed into the sandbox; everything else in the environment is dropped.
+KEPT_ENV = ("NBGRADER_EXECUTION", "PYTHONHASHSEED", "LANG", "LC_ALL")
+
+
+def bwrap():
+    """The bwrap executable if it works on this machine, else None."""
+    path = shutil.which("bwrap")
+    if not path:
+        return None
+    probe = subprocess.run([path, *system_binds(), "--unshare-all", "--die-with-parent", "true"],
+                           capture_output=True)
+    return path if probe.returncode == 0 else None
+
+
+def isolation():
+    """One line for the instructor: how grading kernels are isolated here."""
+    if bwrap():
+        return "bubblewrap: each kernel sees only its own scratch folder and the Python installation"
+    return ("none: bubblewrap (bwrap) is not available, so kernels run with resource limits only "
+            "and can read and write what the grading user can; install bubblewrap")
+
+
+def system_binds():
+    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for f in ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group", "/etc/fonts"):
+        args += ["--ro-bind-try", f, f]
+    return args
+
+
+def python_binds():
+    """The interpreter, its standard library and the environment's packages."""
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix,
+              os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+    args = []
+    for place in sorted(places):
+        if not place.startswith("/usr/"):
+            args += ["--ro-bind", place, place]
+    return args
+
+
+def sandboxed(command, workdir, connection_file, env):
+    kept = [a for name in KEPT_ENV if name in env for a in ("--setenv", name, env[name])]
+    return [bwrap(), *system_binds(), *python_binds(),
+            "--bind", workdir, workdir, "--ro-bind", connection_file, connection_file, "--chdir", workdir,
+            "--unshare-all", "--share-net",   # the kernel talks to the grader over loopback TCP
+            "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--clearenv", *kept,
+            "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp",
+            "--setenv", "PATH", os.path.dirname(sys.executable) + ":/usr/bin:/bin",
+            "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
+            *command]
+
+
+def set_limits(env):
+    memory = int(env.get("COURSE_KERNEL_MEMORY_MB", LIMITS["COURSE_KERNEL_MEMORY_MB"])) << 20
+    file_size = int(env.get("COURSE_KERNEL_FILE_MB", LIMITS["COURSE_KERNEL_FILE_MB"])) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def write_kernelspec(jupyter_dir, limits=None, python=sys.executable):
+    """Write the course-sandbox kernelspec under jupyter_dir/kernels/; put
+    jupyter_dir on JUPYTER_PATH to use it."""
+    folder = os.path.join(jupyter_dir, "kernels", KERNEL_NAME)
+    os.makedirs(folder, exist_ok=True)
+    spec = {"argv": [python, os.path.abspath(__file__), "{connection_file}"],
+            "display_name": "Python 3 (grading sandbox)", "language": "python",
+            "interrupt_mode": "message",   # a signal to bwrap would not reach the kernel
+            "env": {k: str(v) for k, v in dict(LIMITS, **(limits or {})).items()},
+            "metadata": {"debugger": False}}
+    with open(os.path.join(folder, "kernel.json"), "w") as f:
+        json.dump(spec, f, indent=1)
+    return folder
+
+
+def main(argv):
+    connection_file, extra = argv[0], argv[1:]
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
+    if bwrap():
+        command = sandboxed(command, os.getcwd(), os.path.abspath(connection_file), env)
+    set_limits(env)
+    os.execvpe(command[0], command, env)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,270 @@
+"""Grade each submission in a scratch workspace of its own.
+
+    prepare (a throwaway course: config, helper files, a copy of the
+    gradebook, the submitted notebooks) -> autograde there, in a child
+    process, with the kernel in the sandbox (course/sandbox.py) -> read the
+    grades from the scratch gradebook -> merge them into the course
+    gradebook in one transaction -> put the autograded folder in place ->
+    write the "done" record
+
+Why a workspace: the kernel's working folder holds nothing but this
+submission, so student code cannot reach the gradebook, the source
+notebooks or other students' work (with bubblewrap it cannot even see
+them); a submission that crashes or hangs its grader takes only its own
+child process down; and the course gradebook has exactly one writer, this
+process, so parallel graders never meet in SQLite.
+
+Submitted files are only read. Files a student added beside the notebooks
+are not copied: a `numpy.py` next to the notebook would shadow numpy.
+"""
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+from . import layout, nbgrader_cli, sandbox
+
+RECORD = ".course-graded.json"   # in autograded/<student>/<assignment>/, written last
+
+
+def submission_digest(root, assignment, student):
+    """sha256 over every submitted file's name and bytes."""
+    folder = Path(root) / layout.SUBMITTED / student / assignment
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def record_path(root, assignment, student):
+    return Path(root) / layout.AUTOGRADED / student / assignment / RECORD
+
+
+def read_record(root, assignment, student):
+    try:
+        return json.loads(record_path(root, assignment, student).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def is_done(root, assignment, student):
+    """Graded already, from exactly the files submitted now."""
+    record = read_record(root, assignment, student)
+    return bool(record) and record.get("digest") == submission_digest(root, assignment, student)
+
+
+def prepare(root, assignment, student, scratch, gradebook_copy, limits):
+    """Build the scratch course for one submission; return (folder, files left out)."""
+    root = Path(root)
+    ws = Path(scratch) / ("%s--%s" % (assignment, student))
+    shutil.rmtree(ws, ignore_errors=True)
+    ws.mkdir(parents=True)
+    shutil.copy(root / "nbgrader_config.py", ws / "nbgrader_config.py")
+    shutil.copy(gradebook_copy, ws / "gradebook.db")
+    src = ws / layout.SOURCE / assignment       # helper files only: no notebook, no solution
+    src.mkdir(parents=True)
+    for f in (root / layout.SOURCE / assignment).iterdir():
+        if f.is_file() and f.suffix != ".ipynb":
+            shutil.copy(f, src / f.name)
+    submitted = root / layout.SUBMITTED / student / assignment
+    dest = ws / layout.SUBMITTED / student / assignment
+    dest.mkdir(parents=True)
+    wanted = {p.name for p in layout.notebooks(root / layout.RELEASE / assignment)} | {"timestamp.txt"}
+    left_out = []
+    for f in sorted(submitted.rglob("*")):
+        rel = f.relative_to(submitted)
+        if f.is_file() and str(rel) in wanted:
+            shutil.copy(f, dest / rel)
+        elif f.is_file():
+            left_out.append(str(rel))
+    sandbox.write_kernelspec(str(ws / "jupyter"), limits)
+    return ws, left_out
+
+
+def autograde_in(ws, assignment, student, settings):
+    """Run nbgrader's autograde inside the workspace (call in a child process).
+    Writes outcome.json: the error, if any, and the grades to merge."""
+    from nbgrader.api import Gradebook
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    ws = Path(ws)
+    os.environ["JUPYTER_PATH"] = str(ws / "jupyter")
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(ws / "runtime")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ws)).load_config()
+    config.CourseDirectory.root = str(ws)
+    config.Execute.kernel_name = sandbox.KERNEL_NAME
+    for name, value in settings.items():     # e.g. {"Execute.timeout": 10}
+        section, trait = name.split(".")
+        config[section][trait] = value
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    result = api.autograde(assignment, student, force=True, create=True)
+    log = result.get("log", "") + result.get("error", "")
+    error = ""
+    if not result["success"]:   # a cell that timed out or a kernel that died is not a grading failure
+        error = nbgrader_cli.reason_in(log) or "nbgrader could not grade this submission"
+    outcome = {"error": error, "log": log[-20000:]}
+    with Gradebook("sqlite:///%s" % (ws / "gradebook.db")) as gb:
+        try:
+            sub = gb.find_submission(assignment, student)
+        except Exception:
+            sub = None
+        if sub is not None:
+            outcome["timestamp"] = sub.timestamp.isoformat() if sub.timestamp else None
+            outcome["notebooks"] = {
+                nb.name: {"penalty": nb.late_submission_penalty,
+                          "grades": {g.name: [g.auto_score, g.needs_manual_grade] for g in nb.grades},
+                          "comments": {c.name: c.auto_comment for c in nb.comments}}
+                for nb in sub.notebooks}
+    (ws / "outcome.json").write_text(json.dumps(outcome))
+
+
+def _child(ws, assignment, student, settings):
+    os.setpgrp()   # the kernel and its helpers share this group, to be killed together
+    log = os.open(os.path.join(ws, "grader.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    autograde_in(ws, assignment, student, settings)
+
+
+def start(ws, assignment, student, settings):
+    ctx = multiprocessing.get_context("fork")   # nbgrader is already imported: no start-up cost
+    proc = ctx.Process(target=_child, args=(str(ws), assignment, student, settings), daemon=False)
+    proc.start()
+    return proc
+
+
+def stop(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.join()
+
+
+def outcome_of(ws, proc, timed_out, wall_limit):
+    if timed_out:
+        return {"error": "grading took longer than %d s and was stopped" % wall_limit}
+    try:
+        return json.loads((Path(ws) / "outcome.json").read_text())
+    except (OSError, ValueError):
+        return {"error": "the grading process died (exit code %s)" % proc.exitcode}
+
+
+def merge(root, assignment, student, outcome):
+    """Write one submission's grades into the course gradebook, in one
+    transaction: a crash leaves either all of them or none."""
+    from nbgrader.api import Gradebook
+    from nbgrader import utils
+
+    notebooks = outcome.get("notebooks")
+    if not notebooks:
+        return
+    with Gradebook("sqlite:///%s" % (Path(root) / "gradebook.db")) as gb:
+        gb.update_or_create_student(student)
+        try:
+            sub = gb.find_submission(assignment, student)
+        except Exception:   # mirror of Gradebook.add_submission, without its commit
+            with gb.db.no_autoflush:
+                sub = _new_submission(gb, assignment, student)
+            gb.db.add(sub)
+            gb.db.flush()
+        if outcome.get("timestamp"):
+            sub.timestamp = utils.parse_utc(outcome["timestamp"])
+        for nb in sub.notebooks:
+            theirs = notebooks.get(nb.name)
+            if theirs is None:
+                continue
+            nb.late_submission_penalty = theirs["penalty"]
+            for grade in nb.grades:
+                if grade.name in theirs["grades"]:
+                    grade.auto_score, grade.needs_manual_grade = theirs["grades"][grade.name]
+            for comment in nb.comments:
+                if comment.name in theirs["comments"]:
+                    comment.auto_comment = theirs["comments"][comment.name]
+        gb.db.commit()
+
+
+def _new_submission(gb, assignment, student):
+    from nbgrader.api import Comment, Grade, SubmittedAssignment, SubmittedNotebook
+    sub = SubmittedAssignment(assignment=gb.find_assignment(assignment), student=gb.find_student(student))
+    for notebook in sub.assignment.notebooks:
+        nb = SubmittedNotebook(notebook=notebook, assignment=sub)
+        for cell in notebook.grade_cells:
+            Grade(cell_id=cell.id, notebook=nb)
+        for cell in list(notebook.solution_cells) + list(notebook.task_cells):
+            Comment(cell_id=cell.id, notebook=nb)
+        for cell in notebook.task_cells:
+            Grade(cell_id=cell.id, notebook=nb)
+    return sub
+
+
+def put_in_place(root, ws, assignment, student, outcome, left_out, digest):
+    """Move the autograded folder into the course, then write the record."""
+    final = Path(root) / layout.AUTOGRADED / student / assignment
+    made = Path(ws) / layout.AUTOGRADED / student / assignment
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if made.is_dir():
+        shutil.move(str(made), str(final))
+    else:
+        final.mkdir()
+    shutil.rmtree(old, ignore_errors=True)
+    record = {"digest": digest, "error": outcome.get("error", ""), "left_out": left_out,
+              "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    (final / RECORD).write_text(json.dumps(record, indent=1))
+
+
+def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_limit=900, on_done=None):
+    """Grade [(assignment, student)] in workspaces, `workers` at a time.
+    Calls on_done(assignment, student, error) as each finishes."""
+    import nbgrader.apps  # noqa: F401 -- imported once here, inherited by every forked grader
+    import nbgrader.converters.autograde  # noqa: F401
+    root = Path(root)
+    gradebook_copy = Path(scratch) / "gradebook-at-start.db"
+    _snapshot(root / "gradebook.db", gradebook_copy)
+    pending, running = list(jobs), {}
+    while pending or running:
+        while pending and len(running) < max(1, workers):
+            assignment, student = pending.pop(0)
+            digest = submission_digest(root, assignment, student)
+            ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
+            proc = start(ws, assignment, student, settings or {})
+            running[(assignment, student)] = (proc, ws, left_out, digest, time.monotonic())
+        time.sleep(0.05)
+        for key, (proc, ws, left_out, digest, started) in list(running.items()):
+            timed_out = proc.is_alive() and time.monotonic() - started > wall_limit
+            if proc.is_alive() and not timed_out:
+                continue
+            if timed_out:
+                stop(proc)
+            else:
+                proc.join()
+                stop(proc)   # whatever the child left behind in its group
+            outcome = outcome_of(ws, proc, timed_out, wall_limit)
+            merge(root, *key, outcome)
+            put_in_place(root, ws, *key, outcome, left_out, digest)
+            shutil.rmtree(ws, ignore_errors=True)
+            del running[key]
+            if on_done:
+                on_done(*key, outcome.get("error", ""))
+
+
+def _snapshot(db, copy):
+    """A consistent copy of an SQLite file (sqlite's backup API)."""
+    import sqlite3
+    Path(copy).parent.mkdir(parents=True, exist_ok=True)
+    src, dst = sqlite3.connect(str(db)), sqlite3.connect(str(copy))
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()

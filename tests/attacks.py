@@ -1,0 +1,129 @@
+"""Hostile and broken submissions for the adversarial suite, all on chapter 2
+(the quickest to grade). Each is built from the release like a real
+submission. See tests/test_adversarial.py for what each must (not) achieve.
+
+WRONG is a wrong answer to exercise 1 (a named mistake) with a right answer
+to exercise 2: every tamper attempt is that wrong answer plus the tamper,
+and must score no more than WRONG alone."""
+import nbformat
+
+from course import cohort
+from course import notebooks as nbs
+from course.samples.ch2_ewa import BIAS_CELL, EWA_CELL, EWA_WRONG
+
+ASSIGNMENT = "ch2_ewa"
+WRONG = "zz_wrong_alone"
+WRONG_CODE = EWA_WRONG["no-one-minus-beta"]
+
+# name: (code added to the end of the exercise-1 cell, or None, code put first inside the function, or None)
+TAMPER = {
+    "patch_numpy": ("import numpy\n"
+                    "numpy.isclose = lambda a, b, **k: numpy.ones(numpy.shape(a), dtype=bool)\n"
+                    "numpy.allclose = lambda *a, **k: True\n", None),
+    "patch_numpy_during_test": (None, "np.isclose = lambda a, b, **k: np.ones(np.shape(a), dtype=bool)\n"
+                                      "np.testing.assert_allclose = lambda *a, **k: None\n"),
+    "patch_builtins": ("import builtins\nbuiltins.print = lambda *a, **k: None\n"
+                       "builtins.AssertionError = Warning\n", None),
+    "custom_exc": ("get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n", None),
+    "showtraceback": ("get_ipython().showtraceback = lambda *a, **k: None\n"
+                      "get_ipython()._showtraceback = lambda *a, **k: None\n", None),
+    "redefine_checker": ("def check_against_reference(*args, **kwargs):\n    print('All values match.')\n", None),
+    "fake_passed": ("print('All tests passed: 6/6 points')\n", None),
+    "hijack_execution": ("async def _skip(*args, **kwargs):\n"
+                         "    return {'status': 'ok', 'execution_count': 0, 'user_expressions': {}, 'payload': []}\n"
+                         "get_ipython().kernel.do_execute = _skip\n", None),
+}
+
+# Runs in the kernel; ROOT is filled in with the course folder being graded.
+REACH = '''
+import os
+for _what, _try in [
+        ("list the course folder", lambda: os.listdir(ROOT)),
+        ("read a source notebook", lambda: open(ROOT + "/source_notebooks/ch2_ewa/ch2_ewa.ipynb").read()),
+        ("write to the gradebook", lambda: open(ROOT + "/gradebook.db", "r+b").write(b"x")),
+        ("delete another submission", lambda: os.remove(ROOT + "/submitted/reference/ch2_ewa/ch2_ewa.ipynb")),
+        ("write into the course", lambda: open(ROOT + "/release/planted.txt", "w").write("x")),
+        ("reach the gradebook by a relative path", lambda: open("../../../gradebook.db", "r+b").write(b"x")),
+        ]:
+    try:
+        _try()
+        print("REACHED: " + _what)
+    except Exception as _e:
+        print("blocked: " + _what)
+'''
+RESOURCE = {  # code added after exercise 1's function; the function is still defined
+    "infinite_loop": "while True:\n    pass\n",
+    "memory_bomb": "_hog = []\nwhile True:\n    _hog.append(bytearray(100 * 2**20))\n",
+    "output_flood": "for _ in range(200000):\n    print('flood ' * 20)\n",
+}
+
+
+def _release(root):
+    return nbs.read(root / "release" / ASSIGNMENT / (ASSIGNMENT + ".ipynb"))
+
+
+def _answered(root, ewa_code):
+    nb = _release(root)
+    reference = cohort.reference_answers(root, ASSIGNMENT)
+    nbs.fill_answer(nbs.cell_by_id(nb, EWA_CELL), ewa_code)
+    nbs.fill_answer(nbs.cell_by_id(nb, BIAS_CELL), reference[BIAS_CELL])
+    return nb
+
+
+def _file(root, student, nb, extra_files=None):
+    folder = root / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / (ASSIGNMENT + ".ipynb")))
+    for name, text in (extra_files or {}).items():
+        (folder / name).write_text(text)
+
+
+def tamper_submissions(root, prefix="zz_tamper_"):
+    """{student: attack} for every tamper attempt (plus WRONG itself)."""
+    _file(root, WRONG, _answered(root, WRONG_CODE))
+    made = {}
+    for name, (after, inside) in TAMPER.items():
+        nb = _answered(root, (inside or "") + WRONG_CODE)
+        if after:
+            nbs.cell_by_id(nb, EWA_CELL).source += "\n" + after
+        _file(root, prefix + name, nb)
+        made[prefix + name] = name
+    _file(root, prefix + "shadow_numpy", _answered(root, WRONG_CODE),
+          {"numpy.py": "raise SystemExit('a student file shadowed numpy')\n"})
+    made[prefix + "shadow_numpy"] = "shadow_numpy"
+    return made
+
+
+def other_submissions(root):
+    """{student: kind}: isolation probes, runaway code and edited structure."""
+    reference = cohort.reference_answers(root, ASSIGNMENT)
+    made = {}
+    nb = _answered(root, reference[EWA_CELL])
+    nbs.cell_by_id(nb, EWA_CELL).source += "\nROOT = %r\n%s" % (str(root), REACH)
+    _file(root, "zz_reach_course", nb)
+    made["zz_reach_course"] = "reach_course"
+    for name, code in RESOURCE.items():
+        nb = _answered(root, reference[EWA_CELL])
+        nbs.cell_by_id(nb, EWA_CELL).source += "\n" + code
+        _file(root, "zz_" + name, nb)
+        made["zz_" + name] = name
+    nb = _answered(root, reference[EWA_CELL])
+    nbs.cell_by_id(nb, BIAS_CELL).source += "\nimport os\nos._exit(1)\n"
+    _file(root, "zz_os_exit", nb)
+    made["zz_os_exit"] = "os_exit"
+    hidden = EWA_CELL.replace("-code", "-hidden")
+    edits = {
+        "deleted_test": lambda nb: nb.cells.remove(nbs.cell_by_id(nb, hidden)),
+        "stripped_metadata": lambda nb: [c.metadata.pop("nbgrader", None) for c in nb.cells if nbs.is_test(c)],
+        "retyped_test": lambda nb: nb.cells.__setitem__(
+            nb.cells.index(nbs.cell_by_id(nb, hidden)),
+            nbformat.v4.new_markdown_cell(nbs.cell_by_id(nb, hidden).source,
+                                          metadata=nbs.cell_by_id(nb, hidden).metadata)),
+        "reordered": lambda nb: nb.cells.append(nb.cells.pop(nb.cells.index(nbs.cell_by_id(nb, hidden)))),
+    }
+    for name, edit in edits.items():
+        nb = _answered(root, WRONG_CODE)
+        edit(nb)
+        _file(root, "zz_" + name, nb)
+        made["zz_" + name] = name
+    return made

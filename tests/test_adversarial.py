@@ -1,0 +1,195 @@
+"""The adversarial suite (issue 6): tamper attempts do not pay, student code
+cannot reach the course, runaway and broken submissions get a clear note
+while the batch goes on, and nothing submitted is lost or altered.
+
+The submissions are built in tests/attacks.py and graded in the shared
+`graded` batch (conftest.py), beside the ordinary samples."""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from course import grade, layout, sandbox, workspace
+from conftest import COUNTS, REPO, SUITE_SETTINGS, attacks, bad_inputs, tree_digest
+
+A = attacks.ASSIGNMENT
+TAMPER_IDS = ["zz_tamper_" + n for n in attacks.TAMPER] + ["zz_tamper_shadow_numpy"]
+
+
+def outputs_of(root, student):
+    nb = grade.nbs.read(root / layout.AUTOGRADED / student / A / (A + ".ipynb"))
+    return "\n".join(o.get("text", "") + o.get("evalue", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("student", TAMPER_IDS)
+def test_a_tamper_attempt_scores_no_more_than_the_wrong_answer_alone(graded, student):
+    _, results, _, _ = graded
+    alone, tampered = results[(A, attacks.WRONG)], results[(A, student)]
+    assert not alone.error and alone.total < alone.max_total   # the baseline really is wrong
+    assert not tampered.error, tampered.error
+    for exercise, score in tampered.scores.items():
+        assert score <= alone.scores[exercise], (exercise, tampered.scores, alone.scores)
+    assert tampered.suspicious, "nothing shown to the instructor"
+    COUNTS["tamper attempts tried"] = len(TAMPER_IDS)
+
+
+def test_tamper_attempts_would_pay_without_the_guard(graded):
+    """The attempts are real: graded by stock nbgrader's Execute (same
+    sandbox, no guard), most of them beat the wrong answer alone."""
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
+                                        LimitOutput, SaveAutoGrades)
+    root, results, _, _ = graded
+    stock = dict(SUITE_SETTINGS)
+    stock["Autograde.autograde_preprocessors"] = [Execute, IgnorePattern, LimitOutput, SaveAutoGrades,
+                                                  AssignLatePenalties, CheckCellMetadata]
+    copies = []
+    for student in ["zz_tamper_" + n for n in attacks.TAMPER]:
+        copy = "stock__" + student
+        shutil.copytree(root / layout.SUBMITTED / student, root / layout.SUBMITTED / copy)
+        copies.append(copy)
+    try:
+        stock_results = grade.grade(root, A, students=copies, log=lambda *_: None, settings=stock)
+    finally:
+        for copy in copies:
+            shutil.rmtree(root / layout.SUBMITTED / copy)
+    alone = results[(A, attacks.WRONG)].total
+    paid = sorted(r.student for r in stock_results if r.total > alone)
+    COUNTS["tamper attempts that pay under stock nbgrader"] = "%d of %d" % (len(paid), len(copies))
+    for name in ("patch_numpy", "patch_numpy_during_test", "redefine_checker", "hijack_execution"):
+        assert "stock__zz_tamper_" + name in paid, (paid, [(r.student, r.total) for r in stock_results])
+
+
+def test_the_static_scan_names_each_trick(graded):
+    _, results, _, _ = graded
+    expected = {"patch_numpy": "patches-module", "patch_numpy_during_test": "patches-module",
+                "patch_builtins": "patches-module", "custom_exc": "ipython-internals",
+                "showtraceback": "ipython-internals", "redefine_checker": "redefines-helper",
+                "fake_passed": "prints-success", "hijack_execution": "ipython-internals",
+                "shadow_numpy": "file left out of grading: numpy.py"}
+    for name, phrase in expected.items():
+        found = results[(A, "zz_tamper_" + name)].suspicious
+        assert any(phrase in s for s in found), (name, found)
+
+
+def test_honest_submissions_are_never_suspicious(graded):
+    _, results, _, _ = graded
+    honest = [r for (a, s), r in results.items() if not s.startswith(("zz_", "stock__"))]
+    assert honest and all(not r.suspicious for r in honest), [(r.student, r.suspicious) for r in honest if r.suspicious]
+
+
+def test_student_code_cannot_reach_the_course(graded):
+    if not sandbox.bwrap():
+        pytest.skip("bubblewrap is not available here: see the README's threat model")
+    root, results, before, _ = graded
+    text = outputs_of(root, "zz_reach_course")
+    assert "REACHED" not in text, text
+    blocked = text.count("blocked: ")
+    assert blocked == attacks.REACH.count("lambda:"), text
+    assert (root / layout.SUBMITTED / "reference" / A / (A + ".ipynb")).exists()
+    assert not (root / layout.RELEASE / "planted.txt").exists()
+    with sqlite3.connect(str(root / "gradebook.db")) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert results[(A, "zz_reach_course")].total == results[(A, "zz_reach_course")].max_total
+    COUNTS["isolation probes blocked"] = "%d of %d" % (blocked, attacks.REACH.count("lambda:"))
+
+
+@pytest.mark.parametrize("student,note", [
+    ("zz_infinite_loop", "CellTimeoutError"), ("zz_memory_bomb", "MemoryError"),
+    ("zz_os_exit", "DeadKernelError"), ("zz_output_flood", "[output cut"),
+    ("zz_deleted_test", "was deleted; it was put back"), ("zz_stripped_metadata", "lost its nbgrader metadata"),
+    ("zz_retyped_test", "was changed to markdown"), ("zz_reordered", "not in the release's order")])
+def test_broken_submissions_get_a_note_and_are_graded(graded, student, note):
+    root, results, _, _ = graded
+    r = results[(A, student)]
+    assert not r.error, r.error
+    assert any(note in n for n in r.notes), r.notes
+    assert r.max_total == results[(A, "reference")].max_total   # every check counted, none left ungraded
+    COUNTS["kinds of bad input tried"] = len(bad_inputs(A, root / layout.RELEASE / A / (A + ".ipynb"))) + 8
+
+
+def test_runaway_code_costs_only_its_own_marks(graded):
+    root, results, _, _ = graded
+    ex1, ex2 = "exponentially_weighted_average", "bias_corrected_average"
+    for student in ("zz_infinite_loop", "zz_output_flood"):   # the function was defined before it ran away
+        assert results[(A, student)].total == results[(A, student)].max_total, results[(A, student)].scores
+    died = results[(A, "zz_os_exit")]
+    assert died.scores[ex1] == died.max_scores[ex1] and died.scores[ex2] == 0
+    flood = root / layout.AUTOGRADED / "zz_output_flood" / A / (A + ".ipynb")
+    assert flood.stat().st_size < 2_000_000
+
+
+def test_structure_edits_do_not_pay(graded):
+    _, results, _, _ = graded
+    alone = results[(A, attacks.WRONG)]
+    for student in ("zz_deleted_test", "zz_stripped_metadata", "zz_retyped_test", "zz_reordered"):
+        assert results[(A, student)].total <= alone.total, (student, results[(A, student)].scores)
+
+
+def test_nothing_submitted_is_lost_or_altered(graded):
+    root, results, before, after = graded
+    altered = sorted(p for p in before if after.get(p) != before[p])
+    COUNTS["submissions lost or altered"] = len({p.split("/")[0] for p in altered})
+    assert altered == []
+    on_disk = {(a, s) for a in layout.assignments(root) for s in layout.students(root, a)}
+    assert on_disk == set(results), "every submission has a row"
+
+
+def test_regrading_is_idempotent(graded):
+    root, results, _, _ = graded
+    again = grade.grade(root, A, students=["reference", attacks.WRONG, "zz_tamper_patch_numpy"],
+                        log=lambda *_: None, settings=SUITE_SETTINGS)
+    for r in again:
+        first = results[(A, r.student)]
+        assert (r.scores, r.messages, r.suspicious, r.notes, r.error) == \
+            (first.scores, first.messages, first.suspicious, first.notes, first.error), r.student
+
+
+def test_a_batch_killed_midway_leaves_a_consistent_gradebook_and_resumes(graded, tmp_path):
+    root, results, _, _ = graded
+    course = tmp_path / "course"
+    shutil.copytree(root, course, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
+    students = ["reference", "untouched_release", "other_style", attacks.WRONG]
+    for s in students:
+        shutil.copytree(root / layout.SUBMITTED / s / A, course / layout.SUBMITTED / s / A)
+    with grade.Gradebook(grade.db_url(course)) as gb:   # the copied gradebook starts with no one in it
+        for student in list(gb.students):
+            gb.remove_student(student.id)
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "course.cli", "--root", str(course), "grade", A, "--workers", "1"],
+                            stdout=subprocess.PIPE, text=True, start_new_session=True, cwd=REPO)
+    first = proc.stdout.readline()
+    while first and "graded" not in first:
+        first = proc.stdout.readline()
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(str(course / "gradebook.db")) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    done = [s for s in students if workspace.is_done(course, A, s)]
+    assert 1 <= len(done) < len(students), done
+    for r in grade.stored_results(course, A):
+        graded_now = workspace.is_done(course, A, r.student)
+        assert graded_now == (not r.error), (r.student, r.error)   # graded fully, or not at all
+    log = []
+    resumed = grade.grade(course, A, log=log.append, force=False, settings=SUITE_SETTINGS)
+    assert len(log) == len(students) - len(done), log   # only the rest was graded
+    for r in resumed:
+        assert r.scores == results[(A, r.student)].scores, r.student
+
+
+def test_the_guard_says_what_it_caught(graded):
+    """Each way the guard acts is shown to the instructor: undone before a
+    test, caught while a test ran, or unable to run in a hijacked kernel."""
+    _, results, _, _ = graded
+    expected = {"patch_numpy": "numpy.isclose was replaced",
+                "patch_numpy_during_test": "while this test ran",
+                "custom_exc": "custom_exceptions was changed",
+                "hijack_execution": "the grading guard could not run"}
+    for name, phrase in expected.items():
+        found = [s for s in results[(A, "zz_tamper_" + name)].suspicious if s.startswith("guard, ")]
+        assert any(phrase in s for s in found), (name, found)
