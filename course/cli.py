@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import CourseError, build, demo, export, feedback, grade, layout, sandbox
+from . import CourseError, build, demo, export, feedback, grade, layout, report, sandbox
 
 
 def cmd_build(args):
@@ -14,7 +14,7 @@ def cmd_build(args):
 def cmd_grade(args):
     root = layout.course_root(args.root)
     print("isolation: " + sandbox.isolation())
-    results = grade.grade(root, args.assignment, force=args.force, workers=args.workers)
+    results = grade.grade(root, args.assignment, force=args.force, workers=args.workers, progress=True)
     print()
     print(grade.table(results))
     failed = [r for r in results if r.error]
@@ -30,6 +30,15 @@ def cmd_export(args):
     root = layout.course_root(args.root)
     path = export.export_csv(grade.stored_results(root, args.assignment), args.output)
     print("grades written to %s" % path)
+
+
+def cmd_report(args):
+    root = layout.course_root(args.root)
+    path, data = report.write_report(root, args.assignment, args.output)
+    for assignment, d in data.items():
+        print("%-16s %d graded; most common mistake: %s; suspicious: %d" % (
+            assignment, d["graded"], d["mistakes"][0][0][1] if d["mistakes"] else "none", len(d["suspicious"])))
+    print("report written to %s" % path)
 
 
 def cmd_feedback(args):
@@ -60,6 +69,10 @@ def parser():
     e.add_argument("assignment", nargs="?")
     e.add_argument("-o", "--output", default="exports/grades.csv")
     e.set_defaults(fn=cmd_export)
+    r = sub.add_parser("report", help="one HTML page: histogram, pass rates, common mistakes, suspicious code")
+    r.add_argument("assignment", nargs="?")
+    r.add_argument("-o", "--output", default="reports/report.html")
+    r.set_defaults(fn=cmd_report)
     f = sub.add_parser("feedback", help="HTML feedback per student")
     f.add_argument("assignment", nargs="?")
     f.set_defaults(fn=cmd_feedback)

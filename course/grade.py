@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
 
 from . import CourseError, layout, precheck, preprocessors, suspicious, workspace
 from . import notebooks as nbs
@@ -146,7 +147,8 @@ def guard_notes(root, assignment, student):
     return notes
 
 
-def grade(root, assignment=None, log=print, students=None, force=True, workers=None, settings=None):
+def grade(root, assignment=None, log=print, students=None, force=True, workers=None, settings=None,
+          progress=False):
     """Grade the submissions of one assignment (or of all of them), each in
     its own workspace. With force=False, submissions already graded from the
     same files are not graded again (a batch that was cut short resumes)."""
@@ -168,14 +170,19 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
     if not order:
         raise CourseError("no submissions found under %s/" % layout.SUBMITTED)
     errors = {}
+    bar = tqdm(total=len(jobs), desc="grading", unit="submission", disable=not progress or not jobs,
+               postfix={"failed": 0})
+    write = bar.write if progress else log   # lines go above the bar, not through it
 
     def done(name, student, error):
         errors[(name, student)] = error
         scores, max_scores = read_scores(root, name, student)
-        log("  graded %-28s %-16s %s" % (student, name, "ERROR: " + error if error or scores is None else
-                                         "%g/%g" % (sum(scores.values()), sum(max_scores.values()))))
+        write("  graded %-28s %-16s %s" % (student, name, "ERROR: " + error if error or scores is None else
+                                           "%g/%g" % (sum(scores.values()), sum(max_scores.values()))))
+        bar.set_postfix(failed=sum(1 for e in errors.values() if e))
+        bar.update()
 
-    with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch, bar:
         workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
                              settings=settings, on_done=done)
     results = []

@@ -76,7 +76,7 @@ def graded(built):
             path.parent.mkdir(parents=True)
             path.write_bytes(content)
     before = tree_digest(built / layout.SUBMITTED)
-    results = grade.grade(built, log=lambda *_: None, settings=SUITE_SETTINGS)
+    results = grade.grade(built, log=lambda *_: None, settings=SUITE_SETTINGS, workers=2)
     after = tree_digest(built / layout.SUBMITTED)
     return built, {(r.assignment, r.student): r for r in results}, before, after
 

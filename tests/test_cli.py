@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from course import cli, demo, grade
+from course import cli, demo, grade, layout
 from conftest import REPO
 
 
@@ -83,3 +83,23 @@ def test_a_grader_that_dies_or_hangs_costs_only_its_own_submission(tmp_path, mon
     for s in ("ann", "bob", "cy"):
         assert workspace.read_record(root, "ch9", s)["error"] == seen[s]
         assert workspace.is_done(root, "ch9", s)
+
+
+def test_report_shows_what_an_instructor_acts_on(graded, tmp_path):
+    """Pass rates recomputed from the results, the mistakes found, the
+    suspicious and ungraded submissions, and a histogram per assignment."""
+    from course import report
+    root, results, _, _ = graded
+    path, data = report.write_report(root, output=str(tmp_path / "r.html"))
+    text = path.read_text()
+    for assignment in layout.assignments(REPO):
+        rows = [r for (a, s), r in results.items() if a == assignment and not r.error]
+        for ex, stats in data[assignment]["exercises"].items():
+            full = sum(r.scores[ex] == r.max_scores[ex] for r in rows) / len(rows)
+            assert abs(stats["pass_rate"] - full) < 1e-12
+        assert "<h2>%s</h2>" % assignment in text
+    assert text.count("data:image/png;base64,") == len(layout.assignments(REPO))
+    assert ("exponentially_weighted_average", "no-one-minus-beta") in dict(data["ch2_ewa"]["mistakes"])
+    assert "zz_tamper_patch_numpy" in data["ch2_ewa"]["suspicious"] and "zz_tamper_patch_numpy" in text
+    assert "reference" not in data["ch2_ewa"]["suspicious"]
+    assert "zz_binary" in data["ch2_ewa"]["not_graded"]
