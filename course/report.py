@@ -56,6 +56,7 @@ def histogram_png(percents, title):
     ax.hist(percents, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.001], color="#4c72b0", edgecolor="white")
     ax.set_xlabel("total score (%)")
     ax.set_ylabel("students")
+    ax.yaxis.get_major_locator().set_params(integer=True)   # students come whole
     ax.set_title(title)
     ax.set_xlim(0, 100)
     fig.tight_layout()
