@@ -11,8 +11,8 @@ of the chosen chapters, see course/samples/):
      sandboxed kernel per submission, N submissions at a time.
 It checks that every run gives the same score on every grade cell, and
 prints submissions per minute and the ratio to plain nbgrader.
-The workers are forked processes on this machine; there is no Dask engine
-yet (issue 7).
+  3. the same on an embedded Dask LocalCluster (`--engine dask`) with each
+     worker count: the jobs travel to worker processes as data.
 """
 import argparse
 import os
@@ -59,12 +59,14 @@ def main(argv=None):
         reference = scores(root)
         rows = [("plain nbgrader autograde", stock_time, True)]
 
-        for n in args.workers:
-            start = time.perf_counter()
-            for a in names:
-                grade.grade(root, a, log=lambda *_: None, force=True, workers=n)
-            rows.append(("course grade, %d worker%s" % (n, "s" if n > 1 else ""),
-                         time.perf_counter() - start, scores(root) == reference))
+        for engine in ("local", "dask"):
+            for n in args.workers:
+                start = time.perf_counter()
+                grade.grade(root, names[0] if len(names) == 1 else None, log=lambda *_: None, force=True,
+                            workers=n, engine=engine)
+                rows.append(("%s, %d worker%s" % ("course grade" if engine == "local" else "Dask LocalCluster",
+                                                  n, "s" if n > 1 else ""),
+                             time.perf_counter() - start, scores(root) == reference))
 
     print("%-28s %9s %14s %10s %16s" % ("", "seconds", "subs/minute", "ratio", "same scores"))
     for name, seconds, same in rows:

@@ -14,7 +14,8 @@ def cmd_build(args):
 def cmd_grade(args):
     root = layout.course_root(args.root)
     print("isolation: " + sandbox.isolation())
-    results = grade.grade(root, args.assignment, force=args.force, workers=args.workers, progress=True)
+    results = grade.grade(root, args.assignment, force=args.force, workers=args.workers, progress=True,
+                          engine=args.engine, scheduler=args.scheduler)
     print()
     print(grade.table(results))
     failed = [r for r in results if r.error]
@@ -64,6 +65,9 @@ def parser():
     g.add_argument("--force", action="store_true",
                    help="grade every submission again, not only those new or changed since they were graded")
     g.add_argument("--workers", type=int, default=None, help="submissions graded at once; default: one per core")
+    g.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: forked processes on this machine; dask: an embedded Dask LocalCluster")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="grade on the Dask cluster at ADDRESS (implies --engine dask)")
     g.set_defaults(fn=cmd_grade)
     e = sub.add_parser("export", help="write the grades to CSV")
     e.add_argument("assignment", nargs="?")

@@ -148,7 +148,7 @@ def guard_notes(root, assignment, student):
 
 
 def grade(root, assignment=None, log=print, students=None, force=True, workers=None, settings=None,
-          progress=False):
+          progress=False, engine="local", scheduler=None):
     """Grade the submissions of one assignment (or of all of them), each in
     its own workspace. With force=False, submissions already graded from the
     same files are not graded again (a batch that was cut short resumes)."""
@@ -183,8 +183,12 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
         bar.update()
 
     with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch, bar:
-        workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
-                             settings=settings, on_done=done)
+        if engine == "dask" or scheduler:
+            workspace.grade_many_dask(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
+                                      settings=settings, on_done=done, scheduler=scheduler)
+        else:
+            workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
+                                 settings=settings, on_done=done)
     results = []
     for key in order:
         if key in rejected:

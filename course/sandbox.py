@@ -112,6 +112,11 @@ def main(argv):
     if bwrap():
         command = sandboxed(command, os.getcwd(), os.path.abspath(connection_file), env)
     set_limits(env)
+    # The kernel's own stdout and stderr hold only its start-up banner: the
+    # notebook's output travels over Jupyter's channels.
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
     os.execvpe(command[0], command, env)
 
 

@@ -209,6 +209,9 @@ def put_in_place(root, ws, assignment, student, outcome, left_out, digest):
     """Move the autograded folder into the course, then write the record."""
     final = Path(root) / layout.AUTOGRADED / student / assignment
     made = Path(ws) / layout.AUTOGRADED / student / assignment
+    for rel, data in outcome.pop("autograded", {}).items():   # sent back as data by a Dask worker
+        (made / rel).parent.mkdir(parents=True, exist_ok=True)
+        (made / rel).write_bytes(data)
     old = final.with_name(final.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
@@ -268,3 +271,73 @@ def _snapshot(db, copy):
         src.backup(dst)
     src.close()
     dst.close()
+
+
+# The Dask engine
+# ---------------
+# A Dask worker may be on another machine, so a job travels as data: the
+# workspace's files go out, the outcome and the autograded files come back.
+# The worker grades with the same autograde_in as the local engine; the
+# merge into the gradebook stays here, with the one writer.
+
+def payload(ws, assignment, student, settings):
+    ws = Path(ws)
+    files = {str(p.relative_to(ws)): p.read_bytes() for p in sorted(ws.rglob("*"))
+             if p.is_file() and "jupyter" not in p.relative_to(ws).parts}
+    return {"assignment": assignment, "student": student, "files": files, "settings": settings}
+
+
+def run_payload(job, limits=None):
+    """Grade one job in a temporary workspace on this machine (a Dask task)."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="course-job-") as tmp:
+        ws = Path(tmp) / ("%s--%s" % (job["assignment"], job["student"]))
+        for rel, data in job["files"].items():
+            (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+            (ws / rel).write_bytes(data)
+        sandbox.write_kernelspec(str(ws / "jupyter"), limits)
+        try:
+            autograde_in(ws, job["assignment"], job["student"], job["settings"])
+            outcome = json.loads((ws / "outcome.json").read_text())
+        except Exception as e:   # reported for this submission; the batch goes on
+            return {"error": "grading failed on the worker: %s: %s" % (type(e).__name__, e)}
+        made = ws / layout.AUTOGRADED / job["student"] / job["assignment"]
+        outcome["autograded"] = {str(p.relative_to(made)): p.read_bytes() for p in made.rglob("*")
+                                 if p.is_file() and "__pycache__" not in p.parts}
+        return outcome
+
+
+def grade_many_dask(root, jobs, scratch, workers=1, limits=None, settings=None, on_done=None, scheduler=None):
+    """grade_many on Dask: an embedded LocalCluster, or the cluster at `scheduler`."""
+    from dask.distributed import Client, LocalCluster, as_completed
+    root = Path(root)
+    gradebook_copy = Path(scratch) / "gradebook-at-start.db"
+    _snapshot(root / "gradebook.db", gradebook_copy)
+    if scheduler:
+        client, cluster = Client(scheduler), None
+    else:   # one thread per worker process: autograde sets process-wide environment variables
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = {}
+        for assignment, student in jobs:
+            digest = submission_digest(root, assignment, student)
+            ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
+            future = client.submit(run_payload, payload(ws, assignment, student, settings or {}), limits, pure=False)
+            futures[future] = (assignment, student, ws, left_out, digest)
+        for future in as_completed(futures):
+            assignment, student, ws, left_out, digest = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as e:
+                outcome = {"error": "the Dask task failed: %s: %s" % (type(e).__name__, e)}
+            merge(root, assignment, student, outcome)
+            put_in_place(root, ws, assignment, student, outcome, left_out, digest)
+            shutil.rmtree(ws, ignore_errors=True)
+            if on_done:
+                on_done(assignment, student, outcome.get("error", ""))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

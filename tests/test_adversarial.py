@@ -194,3 +194,17 @@ def test_the_guard_says_what_it_caught(graded):
     for name, phrase in expected.items():
         found = [s for s in results[(A, "zz_tamper_" + name)].suspicious if s.startswith("guard, ")]
         assert any(phrase in s for s in found), (name, found)
+
+
+def test_the_dask_engine_gives_the_batch_results(graded):
+    """The same jobs on an embedded Dask LocalCluster: a job travels as data
+    to a worker process and comes back; scores, messages and findings equal
+    those of the local batch."""
+    root, results, _, _ = graded
+    students = ["reference", attacks.WRONG, "zz_tamper_redefine_checker"]
+    on_dask = grade.grade(root, A, students=students, log=lambda *_: None, settings=SUITE_SETTINGS,
+                          workers=2, engine="dask")
+    for r in on_dask:
+        first = results[(A, r.student)]
+        assert (r.scores, r.messages, r.suspicious, r.notes, r.error) == \
+            (first.scores, first.messages, first.suspicious, first.notes, first.error), r.student
