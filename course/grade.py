@@ -77,18 +77,25 @@ def read_scores(root, assignment, student):
     return scores, max_scores
 
 
-def read_messages(root, assignment, student):
-    """Failure messages of the test cells, per exercise, from the autograded notebooks."""
-    messages = {}
+def autograded_outputs(root, assignment, student):
+    """[(cell, where, output)] for every output of the autograded notebooks,
+    read once; `where` names the cell by grade id or position."""
+    found = []
     folder = Path(root) / layout.AUTOGRADED / student / assignment
     for path in layout.notebooks(folder):
-        for cell in nbs.read(path).cells:
-            if not nbs.is_test(cell):
-                continue
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    text = "%s: %s" % (out.get("ename"), out.get("evalue"))
-                    messages.setdefault(nbs.exercise_of(nbs.grade_id(cell)), []).append(text)
+        for i, cell in enumerate(nbs.read(path).cells):
+            where = nbs.grade_id(cell) or "cell %d" % (i + 1)
+            found += [(cell, where, out) for out in cell.get("outputs", [])]
+    return found
+
+
+def read_messages(outputs):
+    """Failure messages of the test cells, per exercise."""
+    messages = {}
+    for cell, where, out in outputs:
+        if nbs.is_test(cell) and out.get("output_type") == "error":
+            text = "%s: %s" % (out.get("ename"), out.get("evalue"))
+            messages.setdefault(nbs.exercise_of(where), []).append(text)
     return messages
 
 
@@ -98,52 +105,46 @@ def grade_one(root, assignment, student, settings=None):
     return results[0]
 
 
-def collect(root, assignment, student, error):
-    """The Result of a submission that has been graded (or failed to be)."""
-    result = Result(student, assignment, error=error)
-    result.suspicious = suspicious.scan_submission(root, assignment, student) + guard_notes(root, assignment, student)
+def collect(root, assignment, student, error=None):
+    """The Result of a submission that has been graded (or failed to be).
+    error=None takes the reason stored in its record, if any."""
     record = workspace.read_record(root, assignment, student) or {}
-    result.suspicious += ["file left out of grading: %s" % f for f in record.get("left_out", [])]
-    result.notes = precheck.structure_notes(root, assignment, student) + run_problems(root, assignment, student)
+    result = Result(student, assignment, error=record.get("error", "") if error is None else error)
+    outputs = autograded_outputs(root, assignment, student)
+    result.suspicious = (suspicious.scan_submission(root, assignment, student) + guard_notes(outputs)
+                         + ["file left out of grading: %s" % f for f in record.get("left_out", [])])
+    result.notes = precheck.structure_notes(root, assignment, student) + run_problems(outputs)
     scores, max_scores = read_scores(root, assignment, student)
     if scores is None:
         result.error = result.error or "no grades recorded"
         return result
     result.scores, result.max_scores = scores, max_scores
-    result.messages = read_messages(root, assignment, student)
+    result.messages = read_messages(outputs)
     return result
 
 
 RUN_PROBLEMS = ("DeadKernelError", "NotRun", "CellTimeoutError", "MemoryError")
 
 
-def run_problems(root, assignment, student):
+def run_problems(outputs):
     """Cells that died, timed out, ran out of memory or were cut, first of each kind."""
     found = {}
-    folder = Path(root) / layout.AUTOGRADED / student / assignment
-    for path in layout.notebooks(folder):
-        for i, cell in enumerate(nbs.read(path).cells):
-            where = nbs.grade_id(cell) or "cell %d" % (i + 1)
-            for out in cell.get("outputs", []):
-                if out.get("ename") in RUN_PROBLEMS and out["ename"] not in found:
-                    found[out["ename"]] = "%s: %s: %s" % (where, out["ename"], out.get("evalue", ""))
-                elif (preprocessors.note_text(out) or "").startswith("[output cut"):
-                    found.setdefault("cut", "%s: %s" % (where, preprocessors.note_text(out)))
+    for cell, where, out in outputs:
+        if out.get("ename") in RUN_PROBLEMS and out["ename"] not in found:
+            found[out["ename"]] = "%s: %s: %s" % (where, out["ename"], out.get("evalue", ""))
+        elif (preprocessors.note_text(out) or "").startswith("[output cut"):
+            found.setdefault("cut", "%s: %s" % (where, preprocessors.note_text(out)))
     return list(found.values())
 
 
-def guard_notes(root, assignment, student):
-    """What the grading guard restored or caught, from the autograded notebooks."""
+def guard_notes(outputs):
+    """What the grading guard restored or caught."""
     notes = []
-    folder = Path(root) / layout.AUTOGRADED / student / assignment
-    for path in layout.notebooks(folder):
-        for i, cell in enumerate(nbs.read(path).cells):
-            where = nbs.grade_id(cell) or "cell %d" % (i + 1)
-            for out in cell.get("outputs", []):
-                if (preprocessors.note_text(out) or "").startswith("grading guard:"):
-                    notes.append("guard, %s: %s" % (where, preprocessors.note_text(out)[len("grading guard: "):]))
-                elif out.get("ename") == preprocessors.TAMPERING:
-                    notes.append("guard, %s: %s" % (where, out.get("evalue")))
+    for cell, where, out in outputs:
+        if (preprocessors.note_text(out) or "").startswith("grading guard:"):
+            notes.append("guard, %s: %s" % (where, preprocessors.note_text(out)[len("grading guard: "):]))
+        elif out.get("ename") == preprocessors.TAMPERING:
+            notes.append("guard, %s: %s" % (where, out.get("evalue")))
     return notes
 
 
@@ -194,8 +195,7 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
         if key in rejected:
             results.append(Result(key[1], key[0], error=rejected[key]))
         else:
-            error = errors.get(key, (workspace.read_record(root, *key) or {}).get("error", ""))
-            results.append(collect(root, key[0], key[1], error))
+            results.append(collect(root, key[0], key[1], errors.get(key)))
     return results
 
 
@@ -209,7 +209,7 @@ def stored_results(root, assignment=None):
         for student in layout.students(root, name):
             scores, max_scores = read_scores(root, name, student)
             if scores is not None:
-                results.append(collect(root, name, student, (workspace.read_record(root, name, student) or {}).get("error", "")))
+                results.append(collect(root, name, student))
             else:   # never graded: say why, so that no submission drops out of the export
                 why = "; ".join(precheck.problems(root, name, student)) or "not graded yet: run `course grade`"
                 results.append(Result(student, name, error=why))

@@ -44,7 +44,7 @@ def install():
 
     shell = IPython.get_ipython()
     kernel = getattr(shell, "kernel", None)
-    _print, _isinstance, _sorted, _id = builtins.print, builtins.isinstance, builtins.sorted, builtins.id
+    _print, _isinstance, _sorted = builtins.print, builtins.isinstance, builtins.sorted
     _dumps = json.dumps
 
     def say(nonce, found):

@@ -69,9 +69,9 @@ def python_binds():
     return args
 
 
-def sandboxed(command, workdir, connection_file, env):
+def sandboxed(bwrap_path, command, workdir, connection_file, env):
     kept = [a for name in KEPT_ENV if name in env for a in ("--setenv", name, env[name])]
-    return [bwrap(), *system_binds(), *python_binds(),
+    return [bwrap_path, *system_binds(), *python_binds(),
             "--bind", workdir, workdir, "--ro-bind", connection_file, connection_file, "--chdir", workdir,
             "--unshare-all", "--share-net",   # the kernel talks to the grader over loopback TCP
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
@@ -109,8 +109,9 @@ def main(argv):
     connection_file, extra = argv[0], argv[1:]
     env = dict(os.environ)
     command = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
-    if bwrap():
-        command = sandboxed(command, os.getcwd(), os.path.abspath(connection_file), env)
+    bwrap_path = bwrap()   # probed once per kernel start
+    if bwrap_path:
+        command = sandboxed(bwrap_path, command, os.getcwd(), os.path.abspath(connection_file), env)
     set_limits(env)
     # The kernel's own stdout and stderr hold only its start-up banner: the
     # notebook's output travels over Jupyter's channels.

@@ -19,6 +19,7 @@ already undid the effect before the tests ran; the instructor decides.
     prints-success     prints text that looks like a test result
 """
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -156,9 +157,23 @@ def given_lines(root, assignment):
             for c in nbs.read(p).cells if c.cell_type == "code" for l in c.source.splitlines()}
 
 
+def scan_context(root, assignment):
+    """(helper names, given lines) of an assignment, read once per batch:
+    cached until one of the files they come from changes."""
+    root = Path(root)
+    sources = [root / h for h in ("testCases.py", "opt_utils.py")] + \
+        layout.notebooks(root / layout.SOURCE / assignment) + layout.notebooks(root / layout.RELEASE / assignment)
+    return _scan_context(str(root), assignment, tuple(p.stat().st_mtime_ns for p in sources))
+
+
+@functools.lru_cache(maxsize=16)
+def _scan_context(root, assignment, _stamps):
+    return helper_names(root, assignment), given_lines(root, assignment)
+
+
 def scan_submission(root, assignment, student):
     """Findings in one submission's notebooks (unreadable ones have none)."""
-    helpers, given = helper_names(root, assignment), given_lines(root, assignment)
+    helpers, given = scan_context(root, assignment)
     out = []
     for released in layout.notebooks(Path(root) / layout.RELEASE / assignment):
         try:

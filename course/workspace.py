@@ -233,8 +233,7 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
     import nbgrader.apps  # noqa: F401 -- imported once here, inherited by every forked grader
     import nbgrader.converters.autograde  # noqa: F401
     root = Path(root)
-    gradebook_copy = Path(scratch) / "gradebook-at-start.db"
-    _snapshot(root / "gradebook.db", gradebook_copy)
+    gradebook_copy = gradebook_at_start(root, scratch)
     pending, running = list(jobs), {}
     while pending or running:
         while pending and len(running) < max(1, workers):
@@ -253,24 +252,32 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
             else:
                 proc.join()
                 stop(proc)   # whatever the child left behind in its group
-            outcome = outcome_of(ws, proc, timed_out, wall_limit)
-            merge(root, *key, outcome)
-            put_in_place(root, ws, *key, outcome, left_out, digest)
-            shutil.rmtree(ws, ignore_errors=True)
             del running[key]
-            if on_done:
-                on_done(*key, outcome.get("error", ""))
+            finish(root, *key, ws, left_out, digest, outcome_of(ws, proc, timed_out, wall_limit), on_done)
 
 
-def _snapshot(db, copy):
-    """A consistent copy of an SQLite file (sqlite's backup API)."""
+def gradebook_at_start(root, scratch):
+    """A consistent copy of the course gradebook (sqlite's backup API), from
+    which every workspace of the batch starts."""
     import sqlite3
-    Path(copy).parent.mkdir(parents=True, exist_ok=True)
-    src, dst = sqlite3.connect(str(db)), sqlite3.connect(str(copy))
+    copy = Path(scratch) / "gradebook-at-start.db"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    src, dst = sqlite3.connect(str(Path(root) / "gradebook.db")), sqlite3.connect(str(copy))
     with dst:
         src.backup(dst)
     src.close()
     dst.close()
+    return copy
+
+
+def finish(root, assignment, student, ws, left_out, digest, outcome, on_done=None):
+    """The end of every job, whichever engine ran it: grades into the
+    gradebook, autograded folder and record into the course, workspace gone."""
+    merge(root, assignment, student, outcome)
+    put_in_place(root, ws, assignment, student, outcome, left_out, digest)
+    shutil.rmtree(ws, ignore_errors=True)
+    if on_done:
+        on_done(assignment, student, outcome.get("error", ""))
 
 
 # The Dask engine
@@ -311,8 +318,7 @@ def grade_many_dask(root, jobs, scratch, workers=1, limits=None, settings=None, 
     """grade_many on Dask: an embedded LocalCluster, or the cluster at `scheduler`."""
     from dask.distributed import Client, LocalCluster, as_completed
     root = Path(root)
-    gradebook_copy = Path(scratch) / "gradebook-at-start.db"
-    _snapshot(root / "gradebook.db", gradebook_copy)
+    gradebook_copy = gradebook_at_start(root, scratch)
     if scheduler:
         client, cluster = Client(scheduler), None
     else:   # one thread per worker process: autograde sets process-wide environment variables
@@ -332,11 +338,7 @@ def grade_many_dask(root, jobs, scratch, workers=1, limits=None, settings=None, 
                 outcome = future.result()
             except Exception as e:
                 outcome = {"error": "the Dask task failed: %s: %s" % (type(e).__name__, e)}
-            merge(root, assignment, student, outcome)
-            put_in_place(root, ws, assignment, student, outcome, left_out, digest)
-            shutil.rmtree(ws, ignore_errors=True)
-            if on_done:
-                on_done(assignment, student, outcome.get("error", ""))
+            finish(root, assignment, student, ws, left_out, digest, outcome, on_done)
     finally:
         client.close()
         if cluster is not None:
