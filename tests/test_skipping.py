@@ -4,6 +4,7 @@ what a skipped cell defines; dynamically, the reference gets the same scores
 with and without skipping; and a student cannot use the tag to skip a test."""
 import ast
 import shutil
+import symtable
 
 import nbformat
 import pytest
@@ -36,8 +37,21 @@ def bound_at_top_level(tree):
     return names
 
 
-def read_anywhere(tree):
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+def read_from_notebook(source):
+    """Names the code reads from the notebook's namespace: at top level, or as
+    globals inside its functions (a function's own parameters and locals are
+    not reads, so `def f(theta)` does not depend on a global theta)."""
+    names = set()
+
+    def visit(table):
+        for sym in table.get_symbols():
+            if sym.is_referenced() and (table.get_type() == "module" or sym.is_global()):
+                names.add(sym.get_name())
+        for child in table.get_children():
+            visit(child)
+
+    visit(symtable.symtable(source, "<cell>", "exec"))
+    return names
 
 
 def code_cells(path):
@@ -54,7 +68,7 @@ def test_no_cell_that_runs_reads_what_a_skipped_cell_defines(path):
         defined = bound_at_top_level(ast.parse(python_of(cell)))
         for later in cells[i + 1:]:
             if not skipped(later):
-                used = read_anywhere(ast.parse(python_of(later))) & defined
+                used = read_from_notebook(python_of(later)) & defined
                 assert not used, "%s: a cell that runs under grading reads %s, defined by a skipped cell" % (
                     path.name, sorted(used))
 

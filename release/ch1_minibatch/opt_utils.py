@@ -14,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import matplotlib.pyplot as plt
-import sklearn.datasets
 
 
 # ---------------------------------------------------------------- data
 
 def load_dataset(is_plot=False):
     """The 'moons' training set: X of shape (2, 300), Y of shape (1, 300)."""
+    # Imported here, not at the top: scikit-learn takes about 2 s to import,
+    # and only this function needs it (chapter 2 never does).
+    import sklearn.datasets
     np.random.seed(3)
     X, Y = sklearn.datasets.make_moons(n_samples=300, noise=.2)
     if is_plot:
