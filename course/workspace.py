@@ -20,6 +20,7 @@ are not copied: a `numpy.py` next to the notebook would shadow numpy.
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import signal
@@ -241,7 +242,8 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
             ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
             proc = start(ws, assignment, student, settings or {})
             running[(assignment, student)] = (proc, ws, left_out, digest, time.monotonic())
-        time.sleep(0.05)
+        # wake as soon as a grader ends (its sentinel), or each second for the wall limit
+        multiprocessing.connection.wait([proc.sentinel for proc, *_ in running.values()], timeout=1.0)
         for key, (proc, ws, left_out, digest, started) in list(running.items()):
             timed_out = proc.is_alive() and time.monotonic() - started > wall_limit
             if proc.is_alive() and not timed_out:
