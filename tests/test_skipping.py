@@ -1,7 +1,11 @@
-"""Cells tagged skip-when-grading (long training runs and their plots) are not
-run by autograde. Proven from every side: statically, no other cell reads
-what a skipped cell defines; dynamically, the reference gets the same scores
-with and without skipping; and a student cannot use the tag to skip a test."""
+"""Cells tagged skip-when-grading (training runs, plots and tables after the
+last test) are not run by autograde. Proven from every side: every skipped
+cell comes after the last test, so no test can depend on it whatever the
+student wrote; statically, no later cell reads what a skipped cell defines;
+dynamically, the reference gets the same scores with and without skipping
+(and benchmarks/grade_throughput.py checks every submission it grades
+against stock nbgrader, which runs every cell); and a student cannot use the
+tag to skip a test."""
 import ast
 import shutil
 import symtable
@@ -71,6 +75,17 @@ def test_no_cell_that_runs_reads_what_a_skipped_cell_defines(path):
                 used = read_from_notebook(python_of(later)) & defined
                 assert not used, "%s: a cell that runs under grading reads %s, defined by a skipped cell" % (
                     path.name, sorted(used))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_skipped_cell_comes_after_the_last_test(path):
+    """So no test can see what a skipped cell would have done, whatever the
+    student wrote: a student's function may use a global that an earlier
+    demonstration cell defines (a leftover plot call, a given helper)."""
+    cells = code_cells(path)
+    last_test = max(i for i, c in enumerate(cells) if nbs.is_test(c))
+    early = [i for i, c in enumerate(cells) if skipped(c) and i < last_test]
+    assert not early, "%s: code cells %s are tagged %s but come before the last test" % (path.name, early, SKIP)
 
 
 def test_the_config_adds_one_step_to_nbgraders_default_pipeline():
