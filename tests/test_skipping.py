@@ -6,7 +6,6 @@ dynamically, the reference gets the same scores with and without skipping
 (and benchmarks/grade_throughput.py checks every submission it grades
 against stock nbgrader, which runs every cell); and a student cannot use the
 tag to skip a test."""
-import ast
 import shutil
 import symtable
 
@@ -23,39 +22,30 @@ NOTEBOOKS = [p for a in layout.assignments(REPO) for p in layout.notebooks(REPO 
 skipped = preprocessors.skip_tagged
 
 
-def bound_at_top_level(tree):
-    """Names a cell binds in the notebook's namespace (not inside functions)."""
-    names, todo = set(), list(tree.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue
-        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).split(".")[0])
-        todo.extend(ast.iter_child_nodes(node))
-    return names
-
-
-def read_from_notebook(source):
-    """Names the code reads from the notebook's namespace: at top level, or as
-    globals inside its functions (a function's own parameters and locals are
-    not reads, so `def f(theta)` does not depend on a global theta)."""
-    names = set()
+def notebook_symbols(source):
+    """The symbols of a cell that live in the notebook's namespace: those of
+    its top level, and the globals inside its functions and classes (a
+    function's own parameters and locals are not, so `def f(theta)` does not
+    touch a global theta)."""
+    found = []
 
     def visit(table):
-        for sym in table.get_symbols():
-            if sym.is_referenced() and (table.get_type() == "module" or sym.is_global()):
-                names.add(sym.get_name())
+        found.extend(sym for sym in table.get_symbols() if table.get_type() == "module" or sym.is_global())
         for child in table.get_children():
             visit(child)
 
     visit(symtable.symtable(source, "<cell>", "exec"))
-    return names
+    return found
+
+
+def bound_in_notebook(source):
+    """Names a cell binds in the notebook's namespace."""
+    return {s.get_name() for s in notebook_symbols(source) if s.is_assigned() or s.is_imported()}
+
+
+def read_from_notebook(source):
+    """Names a cell reads from the notebook's namespace."""
+    return {s.get_name() for s in notebook_symbols(source) if s.is_referenced()}
 
 
 def code_cells(path):
@@ -69,7 +59,7 @@ def test_no_cell_that_runs_reads_what_a_skipped_cell_defines(path):
         if not skipped(cell):
             continue
         assert preprocessors.may_skip(cell), "a graded, solution or locked cell is tagged %s" % SKIP
-        defined = bound_at_top_level(ast.parse(python_of(cell)))
+        defined = bound_in_notebook(python_of(cell))
         for later in cells[i + 1:]:
             if not skipped(later):
                 used = read_from_notebook(python_of(later)) & defined
