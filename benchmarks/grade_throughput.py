@@ -45,12 +45,14 @@ def scores(root):
 
 
 # Appended to the stock run's copy of nbgrader_config.py: nbgrader's own
-# default pipelines, and nbclient's default skip tag, which no cell carries.
+# default pipelines, nbclient's default skip tag, which no cell carries, and
+# its default graceful kernel shutdown.
 STOCK_CONFIG = """
 from nbgrader.converters import Autograde as _Autograde
 c.Autograde.sanitize_preprocessors = _Autograde.class_traits()["sanitize_preprocessors"].default()
 c.Autograde.autograde_preprocessors = _Autograde.class_traits()["autograde_preprocessors"].default()
 c.Execute.skip_cells_with_tag = "skip-execution"
+c.Execute.shutdown_kernel = "graceful"
 """
 
 

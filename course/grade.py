@@ -105,16 +105,17 @@ def grade_one(root, assignment, student, settings=None):
     return results[0]
 
 
-def collect(root, assignment, student, error=None):
+def collect(root, assignment, student, error=None, scores=None):
     """The Result of a submission that has been graded (or failed to be).
-    error=None takes the reason stored in its record, if any."""
+    error=None takes the reason stored in its record, if any; scores, if
+    given, are what read_scores returned for it."""
     record = workspace.read_record(root, assignment, student) or {}
     result = Result(student, assignment, error=record.get("error", "") if error is None else error)
     outputs = autograded_outputs(root, assignment, student)
     result.suspicious = (suspicious.scan_submission(root, assignment, student) + guard_notes(outputs)
                          + ["file left out of grading: %s" % f for f in record.get("left_out", [])])
     result.notes = precheck.structure_notes(root, assignment, student) + run_problems(outputs)
-    scores, max_scores = read_scores(root, assignment, student)
+    scores, max_scores = scores or read_scores(root, assignment, student)
     if scores is None:
         result.error = result.error or "no grades recorded"
         return result
@@ -170,14 +171,14 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
                 jobs.append((name, student))
     if not order:
         raise CourseError("no submissions found under %s/" % layout.SUBMITTED)
-    errors = {}
+    errors, read = {}, {}
     bar = tqdm(total=len(jobs), desc="grading", unit="submission", disable=not progress or not jobs,
                postfix={"failed": 0})
     write = bar.write if progress else log   # lines go above the bar, not through it
 
     def done(name, student, error):
         errors[(name, student)] = error
-        scores, max_scores = read_scores(root, name, student)
+        scores, max_scores = read[(name, student)] = read_scores(root, name, student)
         write("  graded %-28s %-16s %s" % (student, name, "ERROR: " + error if error or scores is None else
                                            "%g/%g" % (sum(scores.values()), sum(max_scores.values()))))
         bar.set_postfix(failed=sum(1 for e in errors.values() if e))
@@ -195,7 +196,7 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
         if key in rejected:
             results.append(Result(key[1], key[0], error=rejected[key]))
         else:
-            results.append(collect(root, key[0], key[1], errors.get(key)))
+            results.append(collect(root, key[0], key[1], errors.get(key), read.get(key)))
     return results
 
 

@@ -26,8 +26,11 @@ import json
 import secrets
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
+import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
 from nbclient.exceptions import DeadKernelError
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -110,9 +113,50 @@ def note_text(output):
     return None
 
 
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's kernel client, less the last step of wait_for_ready:
+    0.2 s spent waiting for IOPub to fall quiet, on every kernel start.
+    nbclient reads only IOPub messages that answer its own requests, so
+    nothing the kernel sent at start-up can land in a cell's output."""
+
+    async def _ready(self, timeout=None):
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply and reply["msg_type"] == "kernel_info_reply":
+                try:   # an IOPub message proves the subscription is live (zmq's "slow joiner")
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError("Kernel didn't respond in %d seconds" % timeout)
+
+    wait_for_ready = _ready
+
+    def start_channels(self, *args, **kwargs):
+        # The kernel opens its ports a moment after it starts; zmq retries a
+        # refused connection every 100 ms by default.
+        self.context.setsockopt(zmq.RECONNECT_IVL, 10)
+        return super().start_channels(*args, **kwargs)
+
+
 class GuardedExecute(Execute):
     notebook_timeout = Integer(600, help="Seconds the whole notebook may run.").tag(config=True)
     max_output_chars = Integer(200_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        km.client_class = "course.preprocessors.ReadyClient"
+        return km
 
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self.notebook_timeout

@@ -12,13 +12,20 @@ and an empty /tmp. The course folder, the gradebook, the source notebooks
 and other students' work are not there at all. Without bwrap the kernel
 runs with the limits only, and `isolation()` says so.
 
+With a kernel factory (course/zygote.py: one per student, in a sandbox
+that sees that student's notebook folders), the kernelspec's environment
+names its socket in COURSE_ZYGOTE, and this launcher asks the factory for a
+forked kernel instead of starting one, then waits until it ends.
+
 This file is run by path, not imported, in the kernel's launch: keep it
 free of imports from the course package.
 """
 import json
 import os
 import resource
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -27,6 +34,16 @@ LIMITS = {"COURSE_KERNEL_MEMORY_MB": 2048, "COURSE_KERNEL_FILE_MB": 64}
 # Passed into the sandbox; everything else in the environment is dropped.
 KEPT_ENV = ("NBGRADER_EXECUTION", "PYTHONHASHSEED", "LANG", "LC_ALL")
 SANDBOX_MPL = "/tmp/matplotlib"   # the kernel's MPLCONFIGDIR, inside its empty /tmp
+# What `python -m ipykernel_launcher` does, less the debugger: nothing debugs
+# a grading kernel, and importing debugpy costs 0.1 s per kernel start.
+KERNEL_BOOT = """
+import sys
+if sys.path[0] == "":   # the working folder; IPython puts it back once the kernel is up
+    del sys.path[0]
+sys.modules["debugpy"] = None   # makes its import fail, which ipykernel expects
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
 
 
 def bwrap():
@@ -70,10 +87,10 @@ def python_binds():
     return args
 
 
-def sandboxed(bwrap_path, command, workdir, connection_file, env):
+def sandboxed(bwrap_path, command, env, writable, readable=(), chdir="/tmp"):
     kept = [a for name in KEPT_ENV if name in env for a in ("--setenv", name, env[name])]
-    return [bwrap_path, *system_binds(), *python_binds(),
-            "--bind", workdir, workdir, "--ro-bind", connection_file, connection_file, "--chdir", workdir,
+    binds = [a for f in writable for a in ("--bind", f, f)] + [a for f in readable for a in ("--ro-bind", f, f)]
+    return [bwrap_path, *system_binds(), *python_binds(), *binds, "--chdir", chdir,
             "--unshare-all", "--share-net",   # the kernel talks to the grader over loopback TCP
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--clearenv", *kept,
@@ -108,29 +125,97 @@ def set_limits(env):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def write_kernelspec(jupyter_dir, limits=None, python=sys.executable):
+def kernel_env(limits=None):
+    """What the launcher reads from its environment: limits, font list."""
+    return dict({k: str(v) for k, v in dict(LIMITS, **(limits or {})).items()}, COURSE_FONT_CACHE=font_cache())
+
+
+def write_kernelspec(jupyter_dir, limits=None, python=sys.executable, zygote=None):
     """Write the course-sandbox kernelspec under jupyter_dir/kernels/; put
-    jupyter_dir on JUPYTER_PATH to use it."""
+    jupyter_dir on JUPYTER_PATH to use it. With `zygote` (a socket address
+    from start_zygote), kernels are forked by that factory."""
     folder = os.path.join(jupyter_dir, "kernels", KERNEL_NAME)
     os.makedirs(folder, exist_ok=True)
+    env = kernel_env(limits)
+    if zygote:
+        env["COURSE_ZYGOTE"] = zygote
     spec = {"argv": [python, os.path.abspath(__file__), "{connection_file}"],
             "display_name": "Python 3 (grading sandbox)", "language": "python",
             "interrupt_mode": "message",   # a signal to bwrap would not reach the kernel
-            "env": dict({k: str(v) for k, v in dict(LIMITS, **(limits or {})).items()},
-                        COURSE_FONT_CACHE=font_cache()),
+            "env": env,
             "metadata": {"debugger": False}}
     with open(os.path.join(folder, "kernel.json"), "w") as f:
         json.dump(spec, f, indent=1)
     return folder
 
 
+def start_zygote(scratch, folders, limits=None):
+    """Start a kernel factory (course/zygote.py) in a sandbox that sees
+    `folders` read-write; return (its process, its socket address). Needs
+    bwrap: outside a pid namespace the factory refuses to run."""
+    address = os.path.join(scratch, "zygote-%s.sock" % secrets.token_hex(6))
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(address)
+        server.listen(16)
+        env = dict(os.environ, **kernel_env(limits))
+        proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--zygote", str(server.fileno()),
+                                 *folders], pass_fds=[server.fileno()], env=env, start_new_session=True)
+    finally:
+        server.close()   # the factory holds it now
+    return proc, address
+
+
+def zygote_clean(address, timeout=30):
+    """True once the factory has cleaned up after its last kernel; False if it
+    is gone or does not answer (start a new one)."""
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(timeout)
+            s.connect(address)
+            s.sendall(b'{"sync": true}\n')
+            return json.loads(s.makefile().readline()).get("clean") is True
+    except (OSError, ValueError):
+        return False
+
+
+def run_zygote(listen_fd, folders):
+    """`python sandbox.py --zygote FD FOLDER...`: limits, then the factory in bwrap."""
+    env = dict(os.environ)
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "zygote.py")) as f:
+        source = f.read()
+    command = sandboxed(bwrap(), [sys.executable, "-c", source, listen_fd], env, folders)
+    set_limits(env)
+    os.execvpe(command[0], command, env)
+
+
+def via_zygote(address, connection_file):
+    """Ask the factory for a kernel working in this folder; like a kernel
+    process, last as long as it does (jupyter_client watches this process)."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1   # die with the grader, so that the factory sees us go and kills the kernel
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, 9)
+    with open(connection_file) as f:
+        request = {"cwd": os.getcwd(), "connection": f.read()}
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(address)
+        s.sendall(json.dumps(request).encode() + b"\n")
+        answer = s.makefile().readline()
+    sys.exit(json.loads(answer)["exit"] if answer else 1)
+
+
 def main(argv):
+    if argv[0] == "--zygote":
+        return run_zygote(argv[1], argv[2:])
     connection_file, extra = argv[0], argv[1:]
     env = dict(os.environ)
-    command = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, *extra]
+    if env.get("COURSE_ZYGOTE"):
+        return via_zygote(env["COURSE_ZYGOTE"], connection_file)
+    command = [sys.executable, "-c", KERNEL_BOOT, "-f", connection_file, *extra]
     bwrap_path = bwrap()   # probed once per kernel start
     if bwrap_path:
-        command = sandboxed(bwrap_path, command, os.getcwd(), os.path.abspath(connection_file), env)
+        command = sandboxed(bwrap_path, command, env, [os.getcwd()], [os.path.abspath(connection_file)],
+                            chdir=os.getcwd())
     set_limits(env)
     # The kernel's own stdout and stderr hold only its start-up banner: the
     # notebook's output travels over Jupyter's channels.

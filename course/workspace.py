@@ -16,6 +16,15 @@ process, so parallel graders never meet in SQLite.
 
 Submitted files are only read. Files a student added beside the notebooks
 are not copied: a `numpy.py` next to the notebook would shadow numpy.
+
+Kernels from a factory: when a batch has at least as many students as
+workers, a worker takes one student at a time, makes all of that student's
+workspaces first, and starts a kernel factory (course/zygote.py) in a
+sandbox that sees only their working folders. Before each notebook it waits
+until the factory has killed everything the last notebook left running,
+then empties the folder the next one will use. A job taken by an idle
+worker at the end of the batch is graded in a workspace of its own, with a
+fresh kernel, so that no factory's sandbox ever shows it.
 """
 import hashlib
 import json
@@ -230,39 +239,134 @@ def put_in_place(root, ws, assignment, student, outcome, left_out, digest):
 
 def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_limit=900, on_done=None):
     """Grade [(assignment, student)] in workspaces, `workers` at a time.
-    Calls on_done(assignment, student, error) as each finishes."""
+    Calls on_done(assignment, student, error) as each finishes.
+
+    With at least as many students as workers, and bubblewrap, a worker
+    takes one student at a time and their kernels come from a kernel factory
+    of that student's (course/zygote.py): each notebook after the first
+    skips about 1 s of Python start-up and imports."""
     warm_up()
     root = Path(root)
     gradebook_copy = gradebook_at_start(root, scratch)
-    pending, running = list(jobs), {}
-    while pending or running:
-        while pending and len(running) < max(1, workers):
-            assignment, student = pending.pop(0)
+    workers = max(1, workers)
+    by_student = {}
+    for assignment, student in jobs:
+        by_student.setdefault(student, []).append(assignment)
+    if len(by_student) >= workers and sandbox.bwrap():
+        queue = [(student, assignments, True) for student, assignments in by_student.items()]
+    else:
+        queue = [(student, [assignment], False) for assignment, student in jobs]
+    slots = []
+    try:
+        while queue or slots:
+            while len(slots) < workers and (queue or _spare(slots)):
+                if queue:
+                    slot = _open_slot(root, *queue.pop(0), scratch, gradebook_copy, limits)
+                else:   # the batch's tail: a worker would idle, so it takes a job from a busy one
+                    slot = _open_slot(root, *_spare(slots, take=True), False, scratch, gradebook_copy, limits)
+                _next_job(root, slot, gradebook_copy, limits, settings)
+                slots.append(slot)
+            # wake as soon as a grader ends (its sentinel), or each second for the wall limit
+            multiprocessing.connection.wait([slot["job"][1].sentinel for slot in slots], timeout=1.0)
+            for slot in list(slots):
+                assignment, proc, ws, left_out, digest, started = slot["job"]
+                timed_out = proc.is_alive() and time.monotonic() - started > wall_limit
+                if proc.is_alive() and not timed_out:
+                    continue
+                if not timed_out:
+                    proc.join()
+                stop(proc)   # with whatever the grader left behind in its group
+                finish(root, assignment, slot["student"], ws, left_out, digest,
+                       outcome_of(ws, proc, timed_out, wall_limit), on_done)
+                if slot["todo"]:
+                    _next_job(root, slot, gradebook_copy, limits, settings)
+                else:
+                    _stop_zygote(slot)
+                    slots.remove(slot)
+    finally:
+        for slot in slots:
+            stop(slot["job"][1])
+            _stop_zygote(slot)
+
+
+def _spare(slots, take=False):
+    """(student, [assignment]): the last job waiting in the slot with the most
+    jobs waiting, or None. With take, it leaves that slot."""
+    busiest = max(slots, key=lambda slot: len(slot["todo"]), default=None)
+    if not busiest or not busiest["todo"]:
+        return None
+    if not take:
+        return busiest["student"], [busiest["todo"][-1]]
+    assignment = busiest["todo"].pop()
+    ready = busiest["ready"].pop(assignment, None)
+    if ready:   # its folder is in the factory's sandbox, where the student's other kernels run
+        shutil.rmtree(ready[0], ignore_errors=True)
+    return busiest["student"], [assignment]
+
+
+def _open_slot(root, student, assignments, zygote, scratch, gradebook_copy, limits):
+    """One student's jobs, graded in turn. With `zygote` and more than one
+    job, every workspace is made now, so that the factory's sandbox can be
+    given each notebook's working folder. Other slots get their own scratch
+    folder: none of theirs may ever be in a factory's sandbox."""
+    scratch = Path(scratch) / ("student-%s" % student if zygote else "alone")
+    slot = {"student": student, "todo": list(assignments), "ready": {}, "zygote": None, "scratch": scratch}
+    if zygote and len(assignments) > 1:
+        for assignment in assignments:
             digest = submission_digest(root, assignment, student)
             ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
-            proc = start(ws, assignment, student, settings or {})
-            running[(assignment, student)] = (proc, ws, left_out, digest, time.monotonic())
-        # wake as soon as a grader ends (its sentinel), or each second for the wall limit
-        multiprocessing.connection.wait([proc.sentinel for proc, *_ in running.values()], timeout=1.0)
-        for key, (proc, ws, left_out, digest, started) in list(running.items()):
-            timed_out = proc.is_alive() and time.monotonic() - started > wall_limit
-            if proc.is_alive() and not timed_out:
-                continue
-            if timed_out:
-                stop(proc)
-            else:
-                proc.join()
-                stop(proc)   # whatever the child left behind in its group
-            del running[key]
-            finish(root, *key, ws, left_out, digest, outcome_of(ws, proc, timed_out, wall_limit), on_done)
+            (ws / layout.AUTOGRADED / student).mkdir(parents=True)
+            slot["ready"][assignment] = (ws, left_out, digest)
+    return slot
+
+
+def _next_job(root, slot, gradebook_copy, limits, settings):
+    assignment, student, scratch = slot["todo"].pop(0), slot["student"], slot["scratch"]
+    if assignment in slot["ready"]:
+        ws, left_out, digest = slot["ready"].pop(assignment)
+        folder = ws / layout.AUTOGRADED / student
+        address = _clean_zygote(slot, [folder] + [w / layout.AUTOGRADED / student for w, *_ in
+                                                  slot["ready"].values()], scratch, limits)
+        for p in folder.iterdir():   # nothing an earlier notebook's kernel left here may stay
+            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+        sandbox.write_kernelspec(str(ws / "jupyter"), limits, zygote=address)
+    else:
+        digest = submission_digest(root, assignment, student)
+        ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
+    slot["job"] = (assignment, start(ws, assignment, student, settings or {}), ws, left_out, digest, time.monotonic())
+
+
+def _clean_zygote(slot, folders, scratch, limits):
+    """The address of the student's kernel factory once nothing of the last
+    notebook runs in it; a new factory if the old one is gone or stuck (a
+    notebook may kill it); None, for plain kernels, if that fails too."""
+    for attempt in range(2):
+        if slot["zygote"] and sandbox.zygote_clean(slot["zygote"][1]):
+            return slot["zygote"][1]
+        _stop_zygote(slot)
+        if attempt == 0:
+            # its socket in the batch's scratch folder: a short path (the limit is 108 bytes)
+            slot["zygote"] = sandbox.start_zygote(str(Path(scratch).parent), [str(f) for f in folders], limits)
+    return None
+
+
+def _stop_zygote(slot):
+    if slot.get("zygote"):
+        proc, address = slot.pop("zygote")
+        proc.kill()   # bwrap: its pid namespace, and every process in it, goes too
+        proc.wait()
+        Path(address).unlink(missing_ok=True)
+    slot["zygote"] = None
 
 
 def warm_up():
     """Load, once and in this process, what each forked grader would otherwise
-    load again: nbgrader, and nbformat's compiled notebook schemas (0.15 s
-    per notebook)."""
+    load again: nbgrader, what jupyter_client imports when it starts a kernel
+    (0.1 s), and nbformat's compiled notebook schemas (0.15 s per notebook)."""
+    import IPython  # noqa: F401
     import nbgrader.apps  # noqa: F401
     import nbgrader.converters.autograde  # noqa: F401
+    import psutil  # noqa: F401
     from nbformat import validator
     for relax in (False, True):
         validator.get_validator(relax_add_props=relax)

@@ -1,0 +1,112 @@
+"""The kernel factory (course/zygote.py): a student's notebooks get kernels
+forked from one pre-imported process in one sandbox. Nothing a notebook
+leaves behind (a daemon, planted IPython startup files) may reach the
+student's next notebook, and a notebook that kills the factory costs only
+its own marks. That the factory's kernels grade like fresh ones is shown by
+test_adversarial's regrading test: the batch graded "reference" with the
+factory, the regrade with a fresh kernel."""
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from course import cohort, grade, layout, sandbox
+from course import notebooks as nbs
+from course.samples import ch1_minibatch as ch1_samples
+from conftest import REPO, SUITE_SETTINGS, attacks
+
+CH1 = "ch1_minibatch"
+MB_CELL = ch1_samples.MB_CELL
+
+# Added after the chapter-1 answer. A daemon plants, for as long as it
+# lives, a startup file in every kernel home in /tmp and a file in every
+# working folder of this student. The cell waits until the daemon has
+# planted in its own folder, so the test knows the daemon really ran.
+DAEMON = r'''
+import os, subprocess, sys, time
+PLANT = """
+import glob, os, time
+end = time.time() + 120
+while time.time() < end:
+    for home in glob.glob('/tmp/home-*') + ['/tmp']:
+        startup = os.path.join(home, '.ipython', 'profile_default', 'startup')
+        try:
+            os.makedirs(startup, exist_ok=True)
+            with open(os.path.join(startup, '00-planted.py'), 'w') as f:
+                f.write("open('PLANTED-BY-STARTUP', 'w').write('x')\\n")
+        except OSError:
+            pass
+    for folder in glob.glob(STUDENT + '/*/autograded/*/*'):
+        try:
+            open(os.path.join(folder, 'PLANTED-BY-DAEMON'), 'w').write('x')
+        except OSError:
+            pass
+    time.sleep(0.01)
+"""
+STUDENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.getcwd()))))
+subprocess.Popen([sys.executable, "-c", "STUDENT = %r\n" % STUDENT + PLANT], start_new_session=True)
+for _ in range(500):
+    if os.path.exists("PLANTED-BY-DAEMON"):
+        break
+    time.sleep(0.01)
+'''
+KILL_FACTORY = "\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+
+
+@pytest.fixture(scope="module")
+def factory_graded(built, tmp_path_factory):
+    if not sandbox.bwrap():
+        pytest.skip("the kernel factory runs only in bubblewrap")
+    root = tmp_path_factory.mktemp("factory") / "course"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
+    reach = "\nROOT = %r\n%s" % (str(root), attacks.REACH)   # the factory's sandbox must hide the course too
+    for student, extra in [("zz_daemon", DAEMON + reach), ("zz_killer", KILL_FACTORY)]:
+        folder = cohort.make_submission(root, CH1, {"student": student, "answers": ch1_samples.REFERENCE})
+        path = folder / (CH1 + ".ipynb")
+        nb = nbs.read(path)
+        nbs.cell_by_id(nb, MB_CELL).source += "\n" + extra   # after the function: runs with the cell
+        nbformat.write(nb, str(path))
+    attacks._file(root, "zz_daemon", attacks._answered(root, attacks.WRONG_CODE))
+    attacks._file(root, "zz_killer", attacks._answered(root, cohort.reference_answers(root, attacks.ASSIGNMENT)[
+        attacks.EWA_CELL]))
+    attacks._file(root, attacks.WRONG, attacks._answered(root, attacks.WRONG_CODE))
+    # one worker, two students with two chapters each: each student gets a factory
+    results = grade.grade(root, log=lambda *_: None, settings=SUITE_SETTINGS, workers=1,
+                          students=["zz_daemon", "zz_killer", attacks.WRONG])
+    return root, {(r.assignment, r.student): r for r in results}
+
+
+def planted(root, student, assignment):
+    return sorted(p.name for p in (root / layout.AUTOGRADED / student / assignment).glob("PLANTED-*"))
+
+
+def test_a_daemon_left_by_one_notebook_does_not_reach_the_next(factory_graded):
+    root, results = factory_graded
+    assert planted(root, "zz_daemon", CH1) == ["PLANTED-BY-DAEMON"]   # it ran, in its own notebook
+    assert planted(root, "zz_daemon", attacks.ASSIGNMENT) == []
+    daemon, alone = results[(attacks.ASSIGNMENT, "zz_daemon")], results[(attacks.ASSIGNMENT, attacks.WRONG)]
+    assert not daemon.error and daemon.scores == alone.scores and alone.total < alone.max_total
+
+
+def test_a_kernel_from_the_factory_cannot_reach_the_course(factory_graded):
+    root, _ = factory_graded
+    nb = nbs.read(root / layout.AUTOGRADED / "zz_daemon" / CH1 / (CH1 + ".ipynb"))
+    text = "".join(o.get("text", "") for o in nbs.cell_by_id(nb, MB_CELL).outputs)
+    assert "REACHED" not in text and text.count("blocked: ") == attacks.REACH.count("lambda:"), text
+
+
+def test_a_notebook_that_kills_the_factory_costs_only_its_own_marks(factory_graded):
+    root, results = factory_graded
+    killer = results[(attacks.ASSIGNMENT, "zz_killer")]
+    assert not killer.error and killer.total == killer.max_total, (killer.error, killer.scores)
+    assert any("DeadKernelError" in n for n in results[(CH1, "zz_killer")].notes), results[(CH1, "zz_killer")].notes
+
+
+def test_the_factory_refuses_to_run_outside_the_sandbox():
+    """Its clean-up is kill(-1): outside a pid namespace of its own that
+    would reach every process of the grading user."""
+    run = subprocess.run([sys.executable, str(REPO / "course" / "zygote.py"), "0"], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode != 0 and "only inside bubblewrap" in run.stderr
