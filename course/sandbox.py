@@ -59,7 +59,7 @@ def bwrap():
 def isolation():
     """One line for the instructor: how grading kernels are isolated here."""
     if bwrap():
-        return "bubblewrap: each kernel sees only its own scratch folder and the Python installation"
+        return "bubblewrap: each kernel sees only the Python installation and its own student's working folders"
     return ("none: bubblewrap (bwrap) is not available, so kernels run with resource limits only "
             "and can read and write what the grading user can; install bubblewrap")
 
