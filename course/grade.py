@@ -105,17 +105,17 @@ def grade_one(root, assignment, student, settings=None):
     return results[0]
 
 
-def collect(root, assignment, student, error=None, scores=None):
+def collect(root, assignment, student, error=None, read=None):
     """The Result of a submission that has been graded (or failed to be).
-    error=None takes the reason stored in its record, if any; scores, if
-    given, are what read_scores returned for it."""
+    error=None takes the reason stored in its record, if any; read, if
+    given, is what read_scores returned for it."""
     record = workspace.read_record(root, assignment, student) or {}
     result = Result(student, assignment, error=record.get("error", "") if error is None else error)
     outputs = autograded_outputs(root, assignment, student)
     result.suspicious = (suspicious.scan_submission(root, assignment, student) + guard_notes(outputs)
                          + ["file left out of grading: %s" % f for f in record.get("left_out", [])])
     result.notes = precheck.structure_notes(root, assignment, student) + run_problems(outputs)
-    scores, max_scores = scores or read_scores(root, assignment, student)
+    scores, max_scores = read or read_scores(root, assignment, student)
     if scores is None:
         result.error = result.error or "no grades recorded"
         return result

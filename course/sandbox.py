@@ -193,8 +193,9 @@ def via_zygote(address, connection_file):
     """Ask the factory for a kernel working in this folder; like a kernel
     process, last as long as it does (jupyter_client watches this process)."""
     import ctypes
+    import signal
     PR_SET_PDEATHSIG = 1   # die with the grader, so that the factory sees us go and kills the kernel
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, 9)
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     with open(connection_file) as f:
         request = {"cwd": os.getcwd(), "connection": f.read()}
     with socket.socket(socket.AF_UNIX) as s:

@@ -259,11 +259,11 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
     slots = []
     try:
         while queue or slots:
-            while len(slots) < workers and (queue or _spare(slots)):
+            while len(slots) < workers and (queue or _busiest(slots)):
                 if queue:
                     slot = _open_slot(root, *queue.pop(0), scratch, gradebook_copy, limits)
                 else:   # the batch's tail: a worker would idle, so it takes a job from a busy one
-                    slot = _open_slot(root, *_spare(slots, take=True), False, scratch, gradebook_copy, limits)
+                    slot = _open_slot(root, *_take_last(_busiest(slots)), False, scratch, gradebook_copy, limits)
                 _next_job(root, slot, gradebook_copy, limits, settings)
                 slots.append(slot)
             # wake as soon as a grader ends (its sentinel), or each second for the wall limit
@@ -289,19 +289,19 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
             _stop_zygote(slot)
 
 
-def _spare(slots, take=False):
-    """(student, [assignment]): the last job waiting in the slot with the most
-    jobs waiting, or None. With take, it leaves that slot."""
+def _busiest(slots):
+    """The slot with the most jobs waiting, or None if no job waits."""
     busiest = max(slots, key=lambda slot: len(slot["todo"]), default=None)
-    if not busiest or not busiest["todo"]:
-        return None
-    if not take:
-        return busiest["student"], [busiest["todo"][-1]]
-    assignment = busiest["todo"].pop()
-    ready = busiest["ready"].pop(assignment, None)
+    return busiest if busiest and busiest["todo"] else None
+
+
+def _take_last(slot):
+    """Take the last job waiting in `slot` out of it: (student, [assignment])."""
+    assignment = slot["todo"].pop()
+    ready = slot["ready"].pop(assignment, None)
     if ready:   # its folder is in the factory's sandbox, where the student's other kernels run
         shutil.rmtree(ready[0], ignore_errors=True)
-    return busiest["student"], [assignment]
+    return slot["student"], [assignment]
 
 
 def _open_slot(root, student, assignments, zygote, scratch, gradebook_copy, limits):
@@ -328,7 +328,10 @@ def _next_job(root, slot, gradebook_copy, limits, settings):
         address = _clean_zygote(slot, [folder] + [w / layout.AUTOGRADED / student for w, *_ in
                                                   slot["ready"].values()], scratch, limits)
         for p in folder.iterdir():   # nothing an earlier notebook's kernel left here may stay
-            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
         sandbox.write_kernelspec(str(ws / "jupyter"), limits, zygote=address)
     else:
         digest = submission_digest(root, assignment, student)

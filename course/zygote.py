@@ -62,7 +62,7 @@ def kernel(request, home):
         os.environ["HOME"] = home
         import numpy
         numpy.random.seed()   # as a fresh kernel does when it imports numpy: its own entropy
-        path = os.path.join(os.environ["HOME"], "kernel.json")
+        path = os.path.join(home, "kernel.json")
         with open(path, "w") as f:
             f.write(request["connection"])
         from ipykernel import kernelapp
