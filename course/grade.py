@@ -184,19 +184,20 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
         bar.set_postfix(failed=sum(1 for e in errors.values() if e))
         bar.update()
 
-    with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch, bar:
-        if engine == "dask" or scheduler:
-            workspace.grade_many_dask(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
-                                      settings=settings, on_done=done, scheduler=scheduler)
-        else:
-            workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
-                                 settings=settings, on_done=done)
-    results = []
-    for key in order:
-        if key in rejected:
-            results.append(Result(key[1], key[0], error=rejected[key]))
-        else:
-            results.append(collect(root, key[0], key[1], errors.get(key), read.get(key)))
+    with workspace.reused_engines():   # the course gradebook is opened twice per submission
+        with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch, bar:
+            if engine == "dask" or scheduler:
+                workspace.grade_many_dask(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
+                                          settings=settings, on_done=done, scheduler=scheduler)
+            else:
+                workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
+                                     settings=settings, on_done=done)
+        results = []
+        for key in order:
+            if key in rejected:
+                results.append(Result(key[1], key[0], error=rejected[key]))
+            else:
+                results.append(collect(root, key[0], key[1], errors.get(key), read.get(key)))
     return results
 
 

@@ -26,6 +26,7 @@ then empties the folder the next one will use. A job taken by an idle
 worker at the end of the batch is graded in a workspace of its own, with a
 fresh kernel, so that no factory's sandbox ever shows it.
 """
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -99,12 +100,16 @@ def prepare(root, assignment, student, scratch, gradebook_copy, limits):
 def autograde_in(ws, assignment, student, settings):
     """Run nbgrader's autograde inside the workspace (call in a child process).
     Writes outcome.json: the error, if any, and the grades to merge."""
+    with reused_engines(throwaway=True):
+        _autograde(Path(ws), assignment, student, settings)
+
+
+def _autograde(ws, assignment, student, settings):
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
 
-    ws = Path(ws)
     os.environ["JUPYTER_PATH"] = str(ws / "jupyter")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(ws / "runtime")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ws)).load_config()
@@ -133,6 +138,39 @@ def autograde_in(ws, assignment, student, settings):
                           "comments": {c.name: c.auto_comment for c in nb.comments}}
                 for nb in sub.notebooks}
     (ws / "outcome.json").write_text(json.dumps(outcome))
+
+
+@contextlib.contextmanager
+def reused_engines(throwaway=False):
+    """One SQLAlchemy engine per gradebook inside this block. nbgrader opens
+    a Gradebook about ten times per notebook, each with a new engine, and so
+    compiles the same SQL statements again each time. With `throwaway` (the
+    workspace's copy, which a crash makes worthless anyway), SQLite does not
+    wait for the disk on each of its forty-odd commits per notebook."""
+    import sqlalchemy
+    from nbgrader import api
+    outer, made = api.create_engine, {}
+
+    def create_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in made:
+            made[key] = sqlalchemy.create_engine(url, **options)
+            if throwaway:
+                sqlalchemy.event.listen(made[key], "connect", _no_sync)
+        return made[key]   # Gradebook.close() disposes of its pool; the engine makes a new one
+
+    api.create_engine = create_engine
+    try:
+        yield
+    finally:
+        api.create_engine = outer
+        for engine in made.values():
+            engine.dispose()
+
+
+def _no_sync(connection, _record):
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("PRAGMA journal_mode = MEMORY")
 
 
 def _child(ws, assignment, student, settings):
@@ -364,13 +402,16 @@ def _stop_zygote(slot):
 
 def warm_up():
     """Load, once and in this process, what each forked grader would otherwise
-    load again: nbgrader, what jupyter_client imports when it starts a kernel
-    (0.1 s), and nbformat's compiled notebook schemas (0.15 s per notebook)."""
+    load again: nbgrader and its database mappings, what jupyter_client
+    imports when it starts a kernel (0.1 s), and nbformat's compiled notebook
+    schemas (0.15 s per notebook)."""
     import IPython  # noqa: F401
     import nbgrader.apps  # noqa: F401
     import nbgrader.converters.autograde  # noqa: F401
     import psutil  # noqa: F401
+    import sqlalchemy.orm
     from nbformat import validator
+    sqlalchemy.orm.configure_mappers()   # nbgrader's ORM classes, set up on first use (0.05 s)
     for relax in (False, True):
         validator.get_validator(relax_add_props=relax)
 
