@@ -7,9 +7,13 @@ sends this file's source to the kernel before the first cell, then calls
     __course_guard__.before(NONCE)   right before each locked cell
     __course_guard__.after(NONCE, is_test)   right after it
 
-Each call prints one line, NONCE followed by a JSON list of findings, so the
-grader can tell that the guard really ran (a kernel whose execution was
-hijacked prints no such line).
+Each call prints one line: NONCE, a signature, and a JSON list of findings.
+The signature is an HMAC of the nonce and the findings under a key the
+guard draws when it is installed, and prints once, before any student code
+has run. So the grader can tell that the real guard ran: a kernel whose
+execution was hijacked prints no such line, and a stand-in put in place of
+`__course_guard__` cannot sign one without digging the key out of the
+guard (introspection, which the static scan flags).
 
 `before` puts back what student code changed since the last locked cell:
 attributes of numpy, numpy.testing, math, builtins and the course helpers
@@ -28,9 +32,15 @@ shows the instructor the tools such code needs.
 """
 
 
+KEY_LINE = "course-guard-key:"
+
+
 def install():
     import builtins
+    import hashlib
+    import hmac
     import json
+    import os
     import re
     import sys
     import types
@@ -45,10 +55,13 @@ def install():
     shell = IPython.get_ipython()
     kernel = getattr(shell, "kernel", None)
     _print, _isinstance, _sorted = builtins.print, builtins.isinstance, builtins.sorted
-    _dumps = json.dumps
+    _dumps, _sign, _sha256 = json.dumps, hmac.new, hashlib.sha256
+    key = os.urandom(32)
+    _print(KEY_LINE + key.hex())
 
     def say(nonce, found):
-        _print(nonce + _dumps(_sorted(set(found))))
+        findings = _dumps(_sorted(set(found)))
+        _print(nonce + _sign(key, (nonce + findings).encode(), _sha256).hexdigest() + findings)
         sys.stdout.flush()   # now, so that the line is sent as this step's output
     missing = object()
 
@@ -187,29 +200,36 @@ def install():
     trusted = {}
     before_cell = {}
 
+    # While a cell runs, IPython swaps in its own exit, quit, get_ipython and
+    # sys.displayhook. The baseline is taken inside a cell; a step may run
+    # just after one (as a user expression), so each step enters the same traps.
+    in_cell = (shell.builtin_trap, shell.display_trap)
+
     class Guard:
         __slots__ = ()
 
         def before(self, nonce):
-            found = restore(baseline) + restore_names(trusted)
-            before_cell.clear()
-            before_cell.update(user_names())
-            say(nonce, found)
+            with in_cell[0], in_cell[1]:
+                found = restore(baseline) + restore_names(trusted)
+                before_cell.clear()
+                before_cell.update(user_names())
+                say(nonce, found)
 
         def after(self, nonce, is_test):
             nonlocal baseline
-            for name, value in user_names().items():
-                if before_cell.get(name, missing) is not value:
-                    trusted[name] = value
-            if is_test:
-                found = restore(baseline)
-            else:   # a locked cell's own imports and setup become the baseline
-                found = []
-                baseline = take()
-            say(nonce, found)
+            with in_cell[0], in_cell[1]:
+                for name, value in user_names().items():
+                    if before_cell.get(name, missing) is not value:
+                        trusted[name] = value
+                if is_test:
+                    found = restore(baseline)
+                else:   # a locked cell's own imports and setup become the baseline
+                    found = []
+                    baseline = take()
+                say(nonce, found)
 
     return Guard()
 
 
 __course_guard__ = install()
-del install
+del install, KEY_LINE

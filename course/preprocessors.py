@@ -22,6 +22,8 @@ cell it replaces the hidden block with one line saying it is hidden, and
 reduces error tracebacks to the final message, which the checks write
 without expected values. Points, pass or fail and the message stay.
 """
+import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -88,6 +90,7 @@ class ScrubHiddenTests(NbGraderPreprocessor):
 #   * a cap on the output one cell may produce;
 #   * a clear error in the cell where the kernel died, and in every later one.
 GUARD_SOURCE = Path(__file__).with_name("kernel_guard.py").read_text()
+GUARD_KEY_LINE = "course-guard-key:"   # kernel_guard.KEY_LINE: that file is sent, not imported
 TAMPERING = "GradingGuard"
 
 
@@ -117,7 +120,12 @@ class ReadyClient(AsyncKernelClient):
     """jupyter_client's kernel client, less the last step of wait_for_ready:
     0.2 s spent waiting for IOPub to fall quiet, on every kernel start.
     nbclient reads only IOPub messages that answer its own requests, so
-    nothing the kernel sent at start-up can land in a cell's output."""
+    nothing the kernel sent at start-up can land in a cell's output.
+
+    It also carries GuardedExecute's guard steps on the next request, as
+    user expressions (see GuardedExecute)."""
+
+    guard_expressions = None   # for the next execute request only
 
     async def _ready(self, timeout=None):
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -148,8 +156,26 @@ class ReadyClient(AsyncKernelClient):
         self.context.setsockopt(zmq.RECONNECT_IVL, 10)
         return super().start_channels(*args, **kwargs)
 
+    def execute(self, code, *args, **kwargs):
+        expressions, self.guard_expressions = self.guard_expressions, None
+        if expressions:
+            kwargs["user_expressions"] = expressions
+        return super().execute(code, *args, **kwargs)
+
 
 class GuardedExecute(Execute):
+    """nbgrader's Execute with the grading guard around every locked cell.
+
+    Each guard step is a call that prints one signed line (see
+    course/kernel_guard.py). A step rides along on a request the grader
+    sends anyway, as a user expression, which the kernel evaluates right
+    after that request's code: "after" on the locked cell's own request,
+    "before" on the request of the cell that runs just before it. A kernel
+    evaluates user expressions only after code that raised nothing, so after
+    an error the step is sent on its own, as a hidden cell. Either way
+    nothing runs between the step and the cell it guards, and a reference
+    solution needs no extra round trip to the kernel (66 per student)."""
+
     notebook_timeout = Integer(600, help="Seconds the whole notebook may run.").tag(config=True)
     max_output_chars = Integer(200_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
 
@@ -163,13 +189,24 @@ class GuardedExecute(Execute):
         self._limit = None
         self._stopped = ""          # why no more cells run, once the kernel died or time ran out
         self._guard_ready = False
+        self._guard_key = None
         self._chars = 0
-        self._nonces = []
+        self._nonces = set()        # of every guard step sent
+        self._lines = {}            # nonce -> [the rest of each line it starts], taken out of the outputs
+        self._carried = {}          # cell index -> nonce of its "before" step, already run
+        self._status = None         # of the last execute reply
         return super().preprocess(nb, resources, km)
 
+    def on_cell_executed(self, **kwargs):
+        self._status = kwargs["execute_reply"].get("content", {}).get("status")
+        return super().on_cell_executed(**kwargs)   # nbgrader's: records a timeout as the cell's error
+
+    def _runs(self, cell):
+        return bool(cell.cell_type == "code" and cell.source.strip()
+                    and self.skip_cells_with_tag not in cell.metadata.get("tags", []))
+
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code" or not cell.source.strip() \
-                or self.skip_cells_with_tag in cell.metadata.get("tags", []):
+        if not self._runs(cell):
             return super().preprocess_cell(cell, resources, index)
         left = self._deadline - time.monotonic()
         if not self._stopped and left <= 0:
@@ -181,17 +218,24 @@ class GuardedExecute(Execute):
         self.error_on_timeout = {"ename": "CellTimeoutError", "evalue": "stopped after %d s" % self._limit,
                                  "traceback": ["CellTimeoutError: this cell ran longer than %d s and was stopped"
                                                % self._limit]}
+        locked, is_test = utils.is_locked(cell), utils.is_grade(cell)
         try:
             if not self._guard_ready:
-                self._run_hidden(GUARD_SOURCE, index)
+                installed = self._run_hidden(GUARD_SOURCE, index, self._steps(None, index))
+                self._guard_key = next((bytes.fromhex(l[len(GUARD_KEY_LINE):]) for l in installed.splitlines()
+                                        if l.startswith(GUARD_KEY_LINE)), None)
                 self._guard_ready = True
-            locked = utils.is_locked(cell)
-            before = self._guard("before", index) if locked else []
+            before = self._before(index) if locked else []
+            steps = self._steps(cell, self._next_to_run(index))
             self._chars = 0
+            self._send_steps(steps)
             cell, resources = super().preprocess_cell(cell, resources, index)
             printed = self._chars
+            rode = self._rode(steps)
             timed_out = any(o.get("ename") == "CellTimeoutError" for o in cell.outputs)
-            after = self._guard("after", index, utils.is_grade(cell)) if locked and not timed_out else []
+            after = []
+            if locked and not timed_out:
+                after = self._ridden(steps["after"][0]) if rode else self._guard("after", index, is_test)
         except DeadKernelError:
             self._stopped = "the kernel died earlier (os._exit, a crash, or out of memory)"
             cell.outputs.append(error_output("DeadKernelError", "the kernel died while running this cell "
@@ -200,22 +244,60 @@ class GuardedExecute(Execute):
         self._report(cell, before, after, printed)
         return cell, resources
 
-    def _drop_guard_lines(self, cell):
-        """A guard line that arrived late must not show up in a cell's output."""
-        for out in cell.outputs:
-            if out.get("output_type") == "stream" and any(n in out.text for n in self._nonces):
-                out.text = "".join(l for l in out.text.splitlines(True)
-                                   if not any(l.startswith(n) for n in self._nonces))
-        cell.outputs = [o for o in cell.outputs if o.get("output_type") != "stream" or o.text]
+    def _next_to_run(self, index):
+        return next((i for i in range(index + 1, len(self.nb.cells)) if self._runs(self.nb.cells[i])), None)
+
+    def _steps(self, cell, next_index):
+        """{name: (nonce, expression, next_index)}: the guard steps to ride
+        along on the request for `cell` (None: a hidden cell)."""
+        steps = {}
+        if cell is not None and utils.is_locked(cell):
+            nonce = self._nonce()
+            steps["after"] = (nonce, "__course_guard__.after(%r, %r)" % (nonce, utils.is_grade(cell)), None)
+        if next_index is not None and utils.is_locked(self.nb.cells[next_index]):
+            nonce = self._nonce()
+            steps["before"] = (nonce, "__course_guard__.before(%r)" % nonce, next_index)
+        return steps
+
+    def _send_steps(self, steps):
+        self._status = None
+        if steps and isinstance(self.kc, ReadyClient):
+            self.kc.guard_expressions = {name: expression for name, (_, expression, _) in steps.items()}
+        else:
+            steps.clear()   # another client would drop them: each step goes on its own
+
+    def _rode(self, steps):
+        """Whether the kernel evaluated the steps sent with the last request;
+        if so, the next cell's "before" is done."""
+        if not steps or self._status != "ok":
+            return False
+        if "before" in steps:
+            nonce, _, next_index = steps["before"]
+            self._carried[next_index] = nonce
+        return True
+
+    def _before(self, index):
+        if index in self._carried:
+            return self._ridden(self._carried.pop(index))
+        return self._guard("before", index)
+
+    def _ridden(self, nonce):
+        """The findings of a step that has run: None if no line came back
+        signed by the guard's key (a student may print lines of their own)."""
+        for rest in self._lines.pop(nonce, []):
+            found = self._signed(nonce, rest)
+            if found is not None:
+                return found
+        return None
 
     def _report(self, cell, before, after, printed):
-        self._drop_guard_lines(cell)
         if printed > self.max_output_chars:
             cell.outputs.append(note_output("[output cut: the cell printed %d characters, the limit is %d]"
                                             % (printed, self.max_output_chars)))
         if before is None or (after is None and utils.is_grade(cell)):
-            cell.outputs.append(error_output(TAMPERING, "the grading guard could not run around this cell: "
-                                             "the kernel's cell execution was altered, so it scores 0"))
+            cell.outputs.append(error_output(TAMPERING, "the grading guard could not run around this cell, "
+                                             "or its answer was forged: the kernel's cell execution or the "
+                                             "guard itself was altered, so it scores 0"))
             return
         if before:
             cell.outputs.append(note_output("grading guard: restored before this cell: " + "; ".join(before)))
@@ -226,33 +308,64 @@ class GuardedExecute(Execute):
     def _get_timeout(self, cell):
         return self._limit or super()._get_timeout(cell)
 
-    def _run_hidden(self, source, index):
+    def _run_hidden(self, source, index, steps=None):
         """Run code in the kernel outside the notebook; return its stdout."""
         probe = nbformat.v4.new_code_cell(source)
         real = self.nb.cells[index]
         self._chars = 0
+        self._send_steps(steps if steps is not None else {})
         try:
             self.execute_cell(probe, index, store_history=False)
         finally:
             self.nb.cells[index] = real   # nbclient stores the executed cell at its index
+        if steps:
+            self._rode(steps)
         return "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
 
-    def _guard(self, step, index, is_test=False):
-        """Run one guard step; its findings, or None if it did not run."""
+    def _nonce(self):
         nonce = secrets.token_hex(16)
-        self._nonces.append(nonce)
+        self._nonces.add(nonce)   # output() takes its line out of the stream
+        return nonce
+
+    def _guard(self, step, index, is_test=False):
+        """Run one guard step in a hidden cell; its findings, or None if it did not run."""
+        nonce = self._nonce()
         args = "%r, %r" % (nonce, is_test) if step == "after" else repr(nonce)
-        out = self._run_hidden("__course_guard__.%s(%s)" % (step, args), index)
-        for line in out.splitlines():
-            if line.startswith(nonce):
-                try:
-                    return json.loads(line[len(nonce):])
-                except ValueError:
-                    return None
-        return None
+        self._run_hidden("__course_guard__.%s(%s)" % (step, args), index)
+        return self._ridden(nonce)
+
+    def _signed(self, nonce, rest):
+        """The findings in a guard line, if the guard's key signed them."""
+        signature, findings = rest[:64], rest[64:]
+        if self._guard_key is None or not hmac.compare_digest(
+                signature, hmac.new(self._guard_key, (nonce + findings).encode(), hashlib.sha256).hexdigest()):
+            return None
+        try:
+            return json.loads(findings)
+        except ValueError:
+            return None
+
+    def _take_guard_lines(self, text):
+        """Take every awaited guard line out of a stream's text, before the
+        output cap can cut it; return the rest."""
+        kept = []
+        for line in text.splitlines(True):
+            nonce = next((n for n in self._nonces if n in line), None)
+            if nonce is None:
+                kept.append(line)
+                continue
+            at = line.index(nonce)
+            self._lines.setdefault(nonce, []).append(line[at + len(nonce):].rstrip("\n"))
+            kept.append(line[:at])   # what the student printed without a newline before it
+        return "".join(kept)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
+        if msg.get("msg_type") == "stream" and any(n in content.get("text", "") for n in self._nonces):
+            content = dict(content, text=self._take_guard_lines(content["text"]))
+            msg = dict(msg, content=content)
+            if not content["text"]:
+                return None
         size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
         room = self.max_output_chars - self._chars
         self._chars += size

@@ -29,6 +29,14 @@ TAMPER = {
                       "get_ipython()._showtraceback = lambda *a, **k: None\n", None),
     "redefine_checker": ("def check_against_reference(*args, **kwargs):\n    print('All values match.')\n", None),
     "fake_passed": ("print('All tests passed: 6/6 points')\n", None),
+    # a stand-in for the grading guard that always reports a clean kernel, with numpy patched
+    "fake_guard": ("class _Clean:\n"
+                   "    def before(self, nonce):\n        print(nonce + '0' * 64 + '[]')\n"
+                   "    def after(self, nonce, is_test):\n        print(nonce + '0' * 64 + '[]')\n"
+                   "__course_guard__ = _Clean()\n"
+                   "import numpy\n"
+                   "numpy.isclose = lambda a, b, **k: numpy.ones(numpy.shape(a), dtype=bool)\n"
+                   "numpy.allclose = lambda *a, **k: True\n", None),
     "hijack_execution": ("async def _skip(*args, **kwargs):\n"
                          "    return {'status': 'ok', 'execution_count': 0, 'user_expressions': {}, 'payload': []}\n"
                          "get_ipython().kernel.do_execute = _skip\n", None),

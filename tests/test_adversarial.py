@@ -66,7 +66,7 @@ def test_tamper_attempts_would_pay_without_the_guard(graded):
     alone = results[(A, attacks.WRONG)].total
     paid = sorted(r.student for r in stock_results if r.total > alone)
     COUNTS["tamper attempts that pay under stock nbgrader"] = "%d of %d" % (len(paid), len(copies))
-    for name in ("patch_numpy", "patch_numpy_during_test", "redefine_checker", "hijack_execution"):
+    for name in ("patch_numpy", "patch_numpy_during_test", "redefine_checker", "hijack_execution", "fake_guard"):
         assert "stock__zz_tamper_" + name in paid, (paid, [(r.student, r.total) for r in stock_results])
 
 
@@ -76,6 +76,7 @@ def test_the_static_scan_names_each_trick(graded):
                 "patch_builtins": "patches-module", "custom_exc": "ipython-internals",
                 "showtraceback": "ipython-internals", "redefine_checker": "redefines-helper",
                 "fake_passed": "prints-success", "hijack_execution": "ipython-internals",
+                "fake_guard": "patches-module",
                 "shadow_numpy": "file left out of grading: numpy.py"}
     for name, phrase in expected.items():
         found = results[(A, "zz_tamper_" + name)].suspicious
@@ -192,7 +193,8 @@ def test_the_guard_says_what_it_caught(graded):
     expected = {"patch_numpy": "numpy.isclose was replaced",
                 "patch_numpy_during_test": "while this test ran",
                 "custom_exc": "custom_exceptions was changed",
-                "hijack_execution": "the grading guard could not run"}
+                "hijack_execution": "do_execute was changed",
+                "fake_guard": "or its answer was forged"}
     for name, phrase in expected.items():
         found = [s for s in results[(A, "zz_tamper_" + name)].suspicious if s.startswith("guard, ")]
         assert any(phrase in s for s in found), (name, found)
