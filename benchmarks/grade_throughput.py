@@ -17,7 +17,8 @@ It checks that every run gives the same score on every grade cell as stock
 nbgrader, which runs every cell: so it also proves, on every submission,
 that skipping the tagged cells changes no grade. It prints submissions per
 minute, the ratio to stock nbgrader, and the wall time one full student
-(one submission per chapter) costs a worker.
+(one submission per chapter) costs a worker; last, how long a fixed CPU
+loop took before and after the runs, since this machine's speed drifts.
 """
 import argparse
 import os
@@ -68,6 +69,18 @@ def make_course(where, names, samples):
     return root, count
 
 
+def cpu_loop_seconds():
+    """The best of 3 timings of one fixed pure-Python loop: how fast this
+    machine runs right now. On a shared virtual machine it drifts by a
+    factor of up to 2 within an hour, so rows are compared within a run."""
+    def once():
+        start, total = time.perf_counter(), 0
+        for i in range(3_000_000):
+            total += i * i
+        return time.perf_counter() - start
+    return min(once() for _ in range(3))
+
+
 def time_nbgrader(root, names):
     start = time.perf_counter()
     for a in names:
@@ -89,6 +102,7 @@ def main(argv=None):
             f.write(STOCK_CONFIG)
         root, _ = make_course(Path(tmp) / "course", names, args.samples)
         print("%d submissions (%s), %d cores" % (count, ", ".join(names), os.cpu_count()))
+        speed = [cpu_loop_seconds()]
 
         stock_time = time_nbgrader(stock_root, names)
         reference = scores(stock_root)
@@ -103,6 +117,7 @@ def main(argv=None):
                 rows.append(("%s, %d worker%s" % ("course grade" if engine == "local" else "Dask LocalCluster",
                                                   n, "s" if n > 1 else ""),
                              time.perf_counter() - start, n, scores(root) == reference))
+        speed.append(cpu_loop_seconds())
 
     # A full student is one submission per chapter; a worker is busy for
     # wall time x workers over the students graded.
@@ -112,6 +127,7 @@ def main(argv=None):
         print("%-28s %9.1f %12.1f %8.2fx %17.1f %12s" % (
             name, seconds, 60 * count / seconds, stock_time / seconds,
             seconds * workers * len(names) / count, "yes" if same else "NO"))
+    print("machine speed: a fixed CPU loop took %.3f s before the runs and %.3f s after" % tuple(speed))
     return 0 if all(same for *_, same in rows) else 1
 
 
