@@ -203,13 +203,13 @@ def install():
     # While a cell runs, IPython swaps in its own exit, quit, get_ipython and
     # sys.displayhook. The baseline is taken inside a cell; a step may run
     # just after one (as a user expression), so each step enters the same traps.
-    in_cell = (shell.builtin_trap, shell.display_trap)
+    builtin_trap, display_trap = shell.builtin_trap, shell.display_trap
 
     class Guard:
         __slots__ = ()
 
         def before(self, nonce):
-            with in_cell[0], in_cell[1]:
+            with builtin_trap, display_trap:
                 found = restore(baseline) + restore_names(trusted)
                 before_cell.clear()
                 before_cell.update(user_names())
@@ -217,7 +217,7 @@ def install():
 
         def after(self, nonce, is_test):
             nonlocal baseline
-            with in_cell[0], in_cell[1]:
+            with builtin_trap, display_trap:
                 for name, value in user_names().items():
                     if before_cell.get(name, missing) is not value:
                         trusted[name] = value

@@ -91,6 +91,7 @@ class ScrubHiddenTests(NbGraderPreprocessor):
 #   * a clear error in the cell where the kernel died, and in every later one.
 GUARD_SOURCE = Path(__file__).with_name("kernel_guard.py").read_text()
 GUARD_KEY_LINE = "course-guard-key:"   # kernel_guard.KEY_LINE: that file is sent, not imported
+GUARD_MARK = "course-guard-step:"      # starts every nonce, so one search finds guard lines in a stream
 TAMPERING = "GradingGuard"
 
 
@@ -226,9 +227,8 @@ class GuardedExecute(Execute):
                                         if l.startswith(GUARD_KEY_LINE)), None)
                 self._guard_ready = True
             before = self._before(index) if locked else []
-            steps = self._steps(cell, self._next_to_run(index))
             self._chars = 0
-            self._send_steps(steps)
+            steps = self._send(self._steps(cell, self._next_to_run(index)))
             cell, resources = super().preprocess_cell(cell, resources, index)
             printed = self._chars
             rode = self._rode(steps)
@@ -253,18 +253,20 @@ class GuardedExecute(Execute):
         steps = {}
         if cell is not None and utils.is_locked(cell):
             nonce = self._nonce()
-            steps["after"] = (nonce, "__course_guard__.after(%r, %r)" % (nonce, utils.is_grade(cell)), None)
+            steps["after"] = (nonce, self._call("after", nonce, utils.is_grade(cell)), None)
         if next_index is not None and utils.is_locked(self.nb.cells[next_index]):
             nonce = self._nonce()
-            steps["before"] = (nonce, "__course_guard__.before(%r)" % nonce, next_index)
+            steps["before"] = (nonce, self._call("before", nonce), next_index)
         return steps
 
-    def _send_steps(self, steps):
+    def _send(self, steps):
+        """Have the next request carry `steps`; return those it will carry
+        (none if the client is not ours: then each step goes on its own)."""
         self._status = None
-        if steps and isinstance(self.kc, ReadyClient):
-            self.kc.guard_expressions = {name: expression for name, (_, expression, _) in steps.items()}
-        else:
-            steps.clear()   # another client would drop them: each step goes on its own
+        if not isinstance(self.kc, ReadyClient):
+            return {}
+        self.kc.guard_expressions = {name: expression for name, (_, expression, _) in steps.items()}
+        return steps
 
     def _rode(self, steps):
         """Whether the kernel evaluated the steps sent with the last request;
@@ -313,25 +315,29 @@ class GuardedExecute(Execute):
         probe = nbformat.v4.new_code_cell(source)
         real = self.nb.cells[index]
         self._chars = 0
-        self._send_steps(steps if steps is not None else {})
+        steps = self._send(steps or {})
         try:
             self.execute_cell(probe, index, store_history=False)
         finally:
             self.nb.cells[index] = real   # nbclient stores the executed cell at its index
-        if steps:
-            self._rode(steps)
+        self._rode(steps)
         return "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
 
     def _nonce(self):
-        nonce = secrets.token_hex(16)
+        nonce = GUARD_MARK + secrets.token_hex(16)
         self._nonces.add(nonce)   # output() takes its line out of the stream
         return nonce
+
+    @staticmethod
+    def _call(step, nonce, is_test=False):
+        """The code of one guard step."""
+        args = "%r, %r" % (nonce, is_test) if step == "after" else repr(nonce)
+        return "__course_guard__.%s(%s)" % (step, args)
 
     def _guard(self, step, index, is_test=False):
         """Run one guard step in a hidden cell; its findings, or None if it did not run."""
         nonce = self._nonce()
-        args = "%r, %r" % (nonce, is_test) if step == "after" else repr(nonce)
-        self._run_hidden("__course_guard__.%s(%s)" % (step, args), index)
+        self._run_hidden(self._call(step, nonce, is_test), index)
         return self._ridden(nonce)
 
     def _signed(self, nonce, rest):
@@ -350,18 +356,18 @@ class GuardedExecute(Execute):
         output cap can cut it; return the rest."""
         kept = []
         for line in text.splitlines(True):
-            nonce = next((n for n in self._nonces if n in line), None)
-            if nonce is None:
+            at = line.find(GUARD_MARK)
+            nonce = line[at:at + len(GUARD_MARK) + 32] if at >= 0 else None
+            if nonce not in self._nonces:   # a student may print the mark too
                 kept.append(line)
                 continue
-            at = line.index(nonce)
             self._lines.setdefault(nonce, []).append(line[at + len(nonce):].rstrip("\n"))
             kept.append(line[:at])   # what the student printed without a newline before it
         return "".join(kept)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        if msg.get("msg_type") == "stream" and any(n in content.get("text", "") for n in self._nonces):
+        if msg.get("msg_type") == "stream" and GUARD_MARK in content.get("text", ""):
             content = dict(content, text=self._take_guard_lines(content["text"]))
             msg = dict(msg, content=content)
             if not content["text"]:
