@@ -65,7 +65,7 @@ def isolation():
 
 
 def system_binds():
-    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    args = ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -97,6 +97,11 @@ def sandboxed(bwrap_path, command, env, writable, readable=(), chdir="/tmp"):
             "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", SANDBOX_MPL, *font_cache_binds(env),
             "--setenv", "PATH", os.path.dirname(sys.executable) + ":/usr/bin:/bin",
             "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
+            # Last, once every mount point exists: bwrap's root is a tmpfs, and its
+            # /etc, like /dev, would otherwise be writable. In a kernel factory's
+            # sandbox a kernel could plant /etc/ipython or /etc/jupyter config there,
+            # which the next kernel runs before the grading guard is installed.
+            "--remount-ro", "/dev", "--remount-ro", "/",
             *command]
 
 

@@ -5,6 +5,7 @@ student's next notebook, and a notebook that kills the factory costs only
 its own marks. That the factory's kernels grade like fresh ones is shown by
 test_adversarial's regrading test: the batch graded "reference" with the
 factory, the regrade with a fresh kernel."""
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,30 @@ for _ in range(500):
         break
     time.sleep(0.01)
 '''
+# Also added there: config for IPython and Jupyter in every folder they read
+# it from, outside the kernel's home. A later kernel that read it would
+# patch numpy before the grading guard is installed, and the wrong answer
+# of the student's next notebook would score full marks.
+CONFIG = r'''
+import os
+from IPython.core.application import ENV_CONFIG_DIRS, SYSTEM_CONFIG_DIRS
+from jupyter_core.paths import jupyter_config_path
+LINES = ["open('PLANTED-BY-CONFIG', 'w').write('x')", "import numpy",
+         "numpy.isclose = lambda a, b, **k: numpy.ones(numpy.shape(a), dtype=bool)",
+         "numpy.allclose = lambda *a, **k: True"]
+folders = sorted(set(ENV_CONFIG_DIRS + SYSTEM_CONFIG_DIRS + jupyter_config_path()) - {os.path.expanduser("~")})
+written = []
+for folder in folders:
+    for name in ("ipython_config.py", "ipython_kernel_config.py", "jupyter_config.py"):
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, name), "w") as f:
+                f.write("c.InteractiveShellApp.exec_lines = %r\n" % LINES)
+            written.append(folder)
+        except OSError:
+            pass
+print("config tried in %d folders, written in: %s" % (len(folders), sorted(set(written))))
+'''
 KILL_FACTORY = "\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 
 
@@ -62,7 +87,7 @@ def factory_graded(built, tmp_path_factory):
     root = tmp_path_factory.mktemp("factory") / "course"
     shutil.copytree(built, root, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
     reach = "\nROOT = %r\n%s" % (str(root), attacks.REACH)   # the factory's sandbox must hide the course too
-    for student, extra in [("zz_daemon", DAEMON + reach), ("zz_killer", KILL_FACTORY)]:
+    for student, extra in [("zz_daemon", DAEMON + CONFIG + reach), ("zz_killer", KILL_FACTORY)]:
         folder = cohort.make_submission(root, CH1, {"student": student, "answers": ch1_samples.REFERENCE})
         path = folder / (CH1 + ".ipynb")
         nb = nbs.read(path)
@@ -88,6 +113,20 @@ def test_a_daemon_left_by_one_notebook_does_not_reach_the_next(factory_graded):
     assert planted(root, "zz_daemon", attacks.ASSIGNMENT) == []
     daemon, alone = results[(attacks.ASSIGNMENT, "zz_daemon")], results[(attacks.ASSIGNMENT, attacks.WRONG)]
     assert not daemon.error and daemon.scores == alone.scores and alone.total < alone.max_total
+
+
+def test_config_planted_by_one_notebook_is_not_read_by_the_next(factory_graded):
+    """The sandbox's root (and so /etc) is read-only; the kernel's home is
+    new for each kernel. The daemon test's score check covers the numpy
+    patch; this one checks that the attempt ran and what it could write."""
+    root, results = factory_graded
+    nb = nbs.read(root / layout.AUTOGRADED / "zz_daemon" / CH1 / (CH1 + ".ipynb"))
+    text = "".join(o.get("text", "") for o in nbs.cell_by_id(nb, MB_CELL).outputs)
+    tried = re.search(r"config tried in (\d+) folders, written in: (.*)", text)
+    assert tried and int(tried.group(1)) >= 4, text   # /etc and /usr/local/etc, for IPython and Jupyter
+    home = re.compile(r"'/tmp/home-[^'/]+/")   # ~/.ipython or ~/.jupyter: the kernel's own, removed after it
+    assert all(home.match(w) for w in re.findall(r"'[^']*'", tried.group(2))), tried.group(2)
+    assert "PLANTED-BY-CONFIG" not in planted(root, "zz_daemon", attacks.ASSIGNMENT)
 
 
 def test_a_kernel_from_the_factory_cannot_reach_the_course(factory_graded):
