@@ -18,13 +18,16 @@ Submitted files are only read. Files a student added beside the notebooks
 are not copied: a `numpy.py` next to the notebook would shadow numpy.
 
 Kernels from a factory: when a batch has at least as many students as
-workers, a worker takes one student at a time, makes all of that student's
-workspaces first, and starts a kernel factory (course/zygote.py) in a
-sandbox that sees only their working folders. Before each notebook it waits
-until the factory has killed everything the last notebook left running,
-then empties the folder the next one will use. A job taken by an idle
-worker at the end of the batch is graded in a workspace of its own, with a
-fresh kernel, so that no factory's sandbox ever shows it.
+workers, each worker has a lane: one kernel factory (course/zygote.py),
+started once, in a sandbox that sees only the lane's notebook folders, one
+per assignment. The worker takes one student at a time; each of the
+student's workspaces reaches its notebook folder through a link. Before
+each notebook it waits until the factory has killed everything the last
+notebook left running and wiped the sandbox's /tmp and /dev/shm, then
+empties every notebook folder of the lane: nothing of the last notebook, or
+of the last student, stays where the next kernel can see it. A job taken by
+an idle worker at the end of the batch is graded in a workspace of its own,
+with a fresh kernel, so that no factory's sandbox ever shows it.
 """
 import contextlib
 import hashlib
@@ -280,9 +283,9 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
     Calls on_done(assignment, student, error) as each finishes.
 
     With at least as many students as workers, and bubblewrap, a worker
-    takes one student at a time and their kernels come from a kernel factory
-    of that student's (course/zygote.py): each notebook after the first
-    skips about 1 s of Python start-up and imports."""
+    takes one student at a time and its kernels come from the worker's
+    kernel factory (course/zygote.py): each notebook skips about 1 s of
+    Python start-up and imports."""
     warm_up()
     root = Path(root)
     gradebook_copy = gradebook_at_start(root, scratch)
@@ -294,14 +297,18 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
         queue = [(student, assignments, True) for student, assignments in by_student.items()]
     else:
         queue = [(student, [assignment], False) for assignment, student in jobs]
-    slots = []
+    assignments = sorted({assignment for assignment, _ in jobs})
+    slots, lanes = [], []
     try:
         while queue or slots:
             while len(slots) < workers and (queue or _busiest(slots)):
                 if queue:
-                    slot = _open_slot(root, *queue.pop(0), scratch, gradebook_copy, limits)
+                    student, todo, factory = queue.pop(0)
+                    lane = _lane(scratch, len(lanes), assignments) if factory else None
+                    lanes.append(lane)
+                    slot = _open_slot(root, student, todo, lane, scratch, gradebook_copy, limits)
                 else:   # the batch's tail: a worker would idle, so it takes a job from a busy one
-                    slot = _open_slot(root, *_take_last(_busiest(slots)), False, scratch, gradebook_copy, limits)
+                    slot = _open_slot(root, *_take_last(_busiest(slots)), None, scratch, gradebook_copy, limits)
                 _next_job(root, slot, gradebook_copy, limits, settings)
                 slots.append(slot)
             # wake as soon as a grader ends (its sentinel), or each second for the wall limit
@@ -316,6 +323,12 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
                 stop(proc)   # with whatever the grader left behind in its group
                 finish(root, assignment, slot["student"], ws, left_out, digest,
                        outcome_of(ws, proc, timed_out, wall_limit), on_done)
+                if not slot["todo"] and slot["lane"] and queue and queue[0][2]:
+                    # the worker's next student, in the same factory
+                    student, todo, _ = queue.pop(0)
+                    new = _open_slot(root, student, todo, slot["lane"], scratch, gradebook_copy, limits)
+                    new["zygote"], slot["zygote"] = slot["zygote"], None
+                    slots[slots.index(slot)] = slot = new
                 if slot["todo"]:
                     _next_job(root, slot, gradebook_copy, limits, settings)
                 else:
@@ -342,19 +355,28 @@ def _take_last(slot):
     return slot["student"], [assignment]
 
 
-def _open_slot(root, student, assignments, zygote, scratch, gradebook_copy, limits):
-    """One student's jobs, graded in turn. With `zygote` and more than one
-    job, every workspace is made now, so that the factory's sandbox can be
-    given each notebook's working folder. Other slots get their own scratch
-    folder: none of theirs may ever be in a factory's sandbox."""
-    scratch = Path(scratch) / ("student-%s" % student if zygote else "alone")
-    slot = {"student": student, "todo": list(assignments), "ready": {}, "zygote": None, "scratch": scratch}
-    if zygote and len(assignments) > 1:
-        for assignment in assignments:
-            digest = submission_digest(root, assignment, student)
-            ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
-            (ws / layout.AUTOGRADED / student).mkdir(parents=True)
-            slot["ready"][assignment] = (ws, left_out, digest)
+def _lane(scratch, number, assignments):
+    """A worker's notebook folders, one per assignment: {assignment: folder}.
+    Its kernel factory's sandbox sees these and nothing else of the course."""
+    lane = {a: Path(scratch) / ("lane-%d" % number) / a / layout.AUTOGRADED for a in assignments}
+    for folder in lane.values():
+        folder.mkdir(parents=True)
+    return lane
+
+
+def _open_slot(root, student, assignments, lane, scratch, gradebook_copy, limits):
+    """One student's jobs, graded in turn. With a `lane`, every workspace is
+    made now, its autograded folder a link to the lane's notebook folder for
+    that assignment. Other slots get their own scratch folder: none of theirs
+    may ever be in a factory's sandbox."""
+    scratch = Path(scratch) / ("student-%s" % student if lane else "alone")
+    slot = {"student": student, "todo": list(assignments), "ready": {}, "zygote": None, "scratch": scratch,
+            "lane": lane}
+    for assignment in (assignments if lane else []):
+        digest = submission_digest(root, assignment, student)
+        ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
+        (ws / layout.AUTOGRADED).symlink_to(lane[assignment], target_is_directory=True)
+        slot["ready"][assignment] = (ws, left_out, digest)
     return slot
 
 
@@ -362,14 +384,13 @@ def _next_job(root, slot, gradebook_copy, limits, settings):
     assignment, student, scratch = slot["todo"].pop(0), slot["student"], slot["scratch"]
     if assignment in slot["ready"]:
         ws, left_out, digest = slot["ready"].pop(assignment)
-        folder = ws / layout.AUTOGRADED / student
-        address = _clean_zygote(slot, [folder] + [w / layout.AUTOGRADED / student for w, *_ in
-                                                  slot["ready"].values()], scratch, limits)
-        for p in folder.iterdir():   # nothing an earlier notebook's kernel left here may stay
-            if p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p)
-            else:
-                p.unlink()
+        address = _clean_zygote(slot, list(slot["lane"].values()), scratch, limits)
+        for folder in slot["lane"].values():   # nothing an earlier kernel left may stay
+            for p in folder.iterdir():
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
         sandbox.write_kernelspec(str(ws / "jupyter"), limits, zygote=address)
     else:
         digest = submission_digest(root, assignment, student)

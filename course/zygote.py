@@ -15,15 +15,21 @@ It serves one request at a time on the listening socket, a line of JSON:
     {"sync": true}  answer {"clean": true}
 Each kernel gets a new home folder. After each kernel it kills every other
 process in the sandbox (a daemon a notebook left behind must not touch the
-next notebook) and removes that home.
+next notebook), then empties the folders a kernel can write to other than
+the notebook folders (the grader empties those): /tmp, with that home, and
+/dev/shm; and it removes System V IPC objects. The sandbox's root is
+read-only. So the next kernel, maybe another student's, starts from what
+the first one found.
 Since requests are served in turn, a "clean" answer means that nothing of
 the previous notebook still runs.
 
 Run by `python -c`, not imported: keep it free of imports from the course
 package.
 """
+import ctypes
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -48,7 +54,6 @@ def preload():
 def not_traceable():
     """A kernel runs as the same user: without this it could ptrace this
     process, or write to its memory through /proc, and so every later kernel."""
-    import ctypes
     PR_SET_DUMPABLE = 4
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
@@ -114,9 +119,9 @@ def others():
     return found
 
 
-def clean_up(home):
-    """Kill whatever the last notebook left running, then remove its home.
-    Nothing else in /tmp is touched: the notebooks' folders are bound there."""
+def clean_up():
+    """Kill whatever the last notebook left running, then wipe what it wrote
+    outside its notebook folder."""
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -134,7 +139,50 @@ def clean_up(home):
         if time.monotonic() > deadline:
             os._exit(1)   # the sandbox ends with this process; the grader starts a new one
         time.sleep(0.005)
-    shutil.rmtree(home, ignore_errors=True)   # does not follow links
+    mounts = mount_points()
+    for folder in ("/tmp", "/dev/shm"):
+        wipe(folder, mounts)
+    remove_ipc()
+
+
+def mount_points():
+    with open("/proc/self/mountinfo") as f:   # the 5th field, with spaces and such as octal escapes
+        return {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4]) for line in f}
+
+
+def wipe(folder, mounts):
+    """Remove everything in `folder` but mount points (the notebook folders,
+    the read-only font list) and the folders that lead to them. Links are
+    removed, never followed."""
+    for entry in os.scandir(folder):
+        if entry.path in mounts:
+            continue
+        if any(m.startswith(entry.path + "/") for m in mounts):
+            wipe(entry.path, mounts)
+        elif entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def remove_ipc():
+    """System V shared memory, message queues and semaphores outlive their
+    process; the sandbox has an IPC namespace of its own, so all are ours."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    IPC_RMID = 0
+    removers = {"shm": lambda i: libc.shmctl(i, IPC_RMID, None), "msg": lambda i: libc.msgctl(i, IPC_RMID, None),
+                "sem": lambda i: libc.semctl(i, 0, IPC_RMID)}
+    for kind, remove in removers.items():
+        try:
+            with open("/proc/sysvipc/" + kind) as f:
+                idents = [int(line.split()[1]) for line in f.readlines()[1:]]
+        except (OSError, ValueError, IndexError):
+            continue
+        for ident in idents:
+            remove(ident)
 
 
 def read_request(conn):
@@ -173,7 +221,7 @@ def serve(listen_fd):
                 # planted (IPython startup files, Jupyter config) is read.
                 home = tempfile.mkdtemp(prefix="home-", dir="/tmp")
                 run(server, conn, request, home)
-                clean_up(home)
+                clean_up()
             elif request.get("sync"):
                 conn.sendall(b'{"clean": true}\n')
 

@@ -1,8 +1,9 @@
-"""The kernel factory (course/zygote.py): a student's notebooks get kernels
-forked from one pre-imported process in one sandbox. Nothing a notebook
-leaves behind (a daemon, planted IPython startup files) may reach the
-student's next notebook, and a notebook that kills the factory costs only
-its own marks. That the factory's kernels grade like fresh ones is shown by
+"""The kernel factory (course/zygote.py): a worker's notebooks get kernels
+forked from one pre-imported process in one sandbox, one student after
+another. Nothing a notebook leaves behind (a daemon, planted IPython startup
+files or config, files in /tmp and /dev/shm, System V IPC) may reach the
+next notebook, the student's own or the next student's, and a notebook that
+kills the factory costs only its own marks. That the factory's kernels grade like fresh ones is shown by
 test_adversarial's regrading test: the batch graded "reference" with the
 factory, the regrade with a fresh kernel."""
 import re
@@ -78,6 +79,35 @@ for folder in folders:
 print("config tried in %d folders, written in: %s" % (len(folders), sorted(set(written))))
 '''
 KILL_FACTORY = "\nimport os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+# A worker's factory serves one student after another. The daemon's
+# notebook also leaves a file in /tmp and in /dev/shm and a System V shared
+# memory segment; the next student's notebook, from the same factory, looks
+# for them (and first checks that it would see a file of its own).
+FACTORY_START = """
+with open("/proc/%d/stat" % os.getppid()) as f:
+    print("factory started at tick", f.read().rsplit(")", 1)[1].split()[19])
+"""
+LEAVE = r'''
+import ctypes, os
+open("/tmp/PLANTED-IN-TMP", "w").write("x")
+open("/dev/shm/PLANTED-IN-SHM", "w").write("x")
+segment = ctypes.CDLL(None).shmget(0, 4096, 0o1600)   # IPC_PRIVATE, IPC_CREAT | 0600
+print("planted: tmp, shm, sysv segment %d" % segment)
+''' + FACTORY_START
+LOOK = r'''
+import os
+def leftovers():
+    found = [os.path.join(d, n) for top in ("/tmp", "/dev/shm") for d, _, names in os.walk(top)
+             for n in names if n.startswith(("PLANTED", "MINE"))]
+    with open("/proc/sysvipc/shm") as f:
+        found += ["sysv segment " + line.split()[1] for line in f.readlines()[1:]]
+    return found + ["process %s" % p for p in os.listdir("/proc")
+                    if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
+open("/tmp/MINE", "w").write("x")
+sees_its_own = leftovers() == ["/tmp/MINE"]
+os.unlink("/tmp/MINE")
+print("sees its own file: %s; left by earlier kernels: %s" % (sees_its_own, leftovers()))
+''' + FACTORY_START
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +117,8 @@ def factory_graded(built, tmp_path_factory):
     root = tmp_path_factory.mktemp("factory") / "course"
     shutil.copytree(built, root, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
     reach = "\nROOT = %r\n%s" % (str(root), attacks.REACH)   # the factory's sandbox must hide the course too
-    for student, extra in [("zz_daemon", DAEMON + CONFIG + reach), ("zz_killer", KILL_FACTORY)]:
+    for student, extra in [("zz_daemon", DAEMON + CONFIG + LEAVE + reach), ("zz_probe", LOOK),
+                           ("zz_killer", KILL_FACTORY)]:
         folder = cohort.make_submission(root, CH1, {"student": student, "answers": ch1_samples.REFERENCE})
         path = folder / (CH1 + ".ipynb")
         nb = nbs.read(path)
@@ -97,14 +128,32 @@ def factory_graded(built, tmp_path_factory):
     attacks._file(root, "zz_killer", attacks._answered(root, cohort.reference_answers(root, attacks.ASSIGNMENT)[
         attacks.EWA_CELL]))
     attacks._file(root, attacks.WRONG, attacks._answered(root, attacks.WRONG_CODE))
-    # one worker, two students with two chapters each: each student gets a factory
+    # one worker: one factory, for zz_daemon's two notebooks and then zz_probe's
+    # one; zz_killer's first notebook kills it, and its second gets a new one
     results = grade.grade(root, log=lambda *_: None, settings=SUITE_SETTINGS, workers=1,
-                          students=["zz_daemon", "zz_killer", attacks.WRONG])
+                          students=["zz_daemon", "zz_probe", "zz_killer", attacks.WRONG])
     return root, {(r.assignment, r.student): r for r in results}
 
 
 def planted(root, student, assignment):
     return sorted(p.name for p in (root / layout.AUTOGRADED / student / assignment).glob("PLANTED-*"))
+
+
+def printed(root, student):
+    nb = nbs.read(root / layout.AUTOGRADED / student / CH1 / (CH1 + ".ipynb"))
+    return "".join(o.get("text", "") for o in nbs.cell_by_id(nb, MB_CELL).outputs)
+
+
+def test_the_next_student_in_a_factory_finds_nothing_of_the_last(factory_graded):
+    root, results = factory_graded
+    left, found = printed(root, "zz_daemon"), printed(root, "zz_probe")
+    assert re.search(r"planted: tmp, shm, sysv segment \d+\n", left), left
+    assert "sees its own file: True; left by earlier kernels: []" in found, found
+    started = re.compile(r"factory started at tick (\d+)")
+    assert started.search(left).group(1) == started.search(found).group(1)   # the same factory
+    assert planted(root, "zz_probe", CH1) == []
+    probe = results[(CH1, "zz_probe")]
+    assert not probe.error and probe.total == probe.max_total, (probe.error, probe.scores)
 
 
 def test_a_daemon_left_by_one_notebook_does_not_reach_the_next(factory_graded):
@@ -120,8 +169,7 @@ def test_config_planted_by_one_notebook_is_not_read_by_the_next(factory_graded):
     new for each kernel. The daemon test's score check covers the numpy
     patch; this one checks that the attempt ran and what it could write."""
     root, results = factory_graded
-    nb = nbs.read(root / layout.AUTOGRADED / "zz_daemon" / CH1 / (CH1 + ".ipynb"))
-    text = "".join(o.get("text", "") for o in nbs.cell_by_id(nb, MB_CELL).outputs)
+    text = printed(root, "zz_daemon")
     tried = re.search(r"config tried in (\d+) folders, written in: (.*)", text)
     assert tried and int(tried.group(1)) >= 4, text   # /etc and /usr/local/etc, for IPython and Jupyter
     home = re.compile(r"'/tmp/home-[^'/]+/")   # ~/.ipython or ~/.jupyter: the kernel's own, removed after it
@@ -131,8 +179,7 @@ def test_config_planted_by_one_notebook_is_not_read_by_the_next(factory_graded):
 
 def test_a_kernel_from_the_factory_cannot_reach_the_course(factory_graded):
     root, _ = factory_graded
-    nb = nbs.read(root / layout.AUTOGRADED / "zz_daemon" / CH1 / (CH1 + ".ipynb"))
-    text = "".join(o.get("text", "") for o in nbs.cell_by_id(nb, MB_CELL).outputs)
+    text = printed(root, "zz_daemon")
     assert "REACHED" not in text and text.count("blocked: ") == attacks.REACH.count("lambda:"), text
 
 
