@@ -31,6 +31,7 @@ with a fresh kernel, so that no factory's sandbox ever shows it.
 """
 import contextlib
 import hashlib
+import itertools
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -293,20 +294,20 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
     by_student = {}
     for assignment, student in jobs:
         by_student.setdefault(student, []).append(assignment)
-    if len(by_student) >= workers and sandbox.bwrap():
-        queue = [(student, assignments, True) for student, assignments in by_student.items()]
+    factories = len(by_student) >= workers and bool(sandbox.bwrap())
+    if factories:
+        queue = list(by_student.items())
     else:
-        queue = [(student, [assignment], False) for assignment, student in jobs]
+        queue = [(student, [assignment]) for assignment, student in jobs]
     assignments = sorted({assignment for assignment, _ in jobs})
-    slots, lanes = [], []
+    lane_numbers = itertools.count()
+    slots = []
     try:
         while queue or slots:
             while len(slots) < workers and (queue or _busiest(slots)):
                 if queue:
-                    student, todo, factory = queue.pop(0)
-                    lane = _lane(scratch, len(lanes), assignments) if factory else None
-                    lanes.append(lane)
-                    slot = _open_slot(root, student, todo, lane, scratch, gradebook_copy, limits)
+                    lane = _lane(scratch, next(lane_numbers), assignments) if factories else None
+                    slot = _open_slot(root, *queue.pop(0), lane, scratch, gradebook_copy, limits)
                 else:   # the batch's tail: a worker would idle, so it takes a job from a busy one
                     slot = _open_slot(root, *_take_last(_busiest(slots)), None, scratch, gradebook_copy, limits)
                 _next_job(root, slot, gradebook_copy, limits, settings)
@@ -323,10 +324,9 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
                 stop(proc)   # with whatever the grader left behind in its group
                 finish(root, assignment, slot["student"], ws, left_out, digest,
                        outcome_of(ws, proc, timed_out, wall_limit), on_done)
-                if not slot["todo"] and slot["lane"] and queue and queue[0][2]:
+                if not slot["todo"] and slot["lane"] and queue:
                     # the worker's next student, in the same factory
-                    student, todo, _ = queue.pop(0)
-                    new = _open_slot(root, student, todo, slot["lane"], scratch, gradebook_copy, limits)
+                    new = _open_slot(root, *queue.pop(0), slot["lane"], scratch, gradebook_copy, limits)
                     new["zygote"], slot["zygote"] = slot["zygote"], None
                     slots[slots.index(slot)] = slot = new
                 if slot["todo"]:
@@ -350,8 +350,8 @@ def _take_last(slot):
     """Take the last job waiting in `slot` out of it: (student, [assignment])."""
     assignment = slot["todo"].pop()
     ready = slot["ready"].pop(assignment, None)
-    if ready:   # its folder is in the factory's sandbox, where the student's other kernels run
-        shutil.rmtree(ready[0], ignore_errors=True)
+    if ready:   # its workspace, made in advance: the job gets one of its own, outside any factory
+        shutil.rmtree(ready[0], ignore_errors=True)   # removes the link to the lane, not the lane
     return slot["student"], [assignment]
 
 

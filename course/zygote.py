@@ -119,9 +119,9 @@ def others():
     return found
 
 
-def clean_up():
+def clean_up(mounts):
     """Kill whatever the last notebook left running, then wipe what it wrote
-    outside its notebook folder."""
+    outside its notebook folder. `mounts`: the sandbox's mount points."""
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -139,13 +139,13 @@ def clean_up():
         if time.monotonic() > deadline:
             os._exit(1)   # the sandbox ends with this process; the grader starts a new one
         time.sleep(0.005)
-    mounts = mount_points()
     for folder in ("/tmp", "/dev/shm"):
         wipe(folder, mounts)
     remove_ipc()
 
 
 def mount_points():
+    """Fixed for the sandbox's life: nothing in it may mount."""
     with open("/proc/self/mountinfo") as f:   # the 5th field, with spaces and such as octal escapes
         return {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4]) for line in f}
 
@@ -208,6 +208,7 @@ def serve(listen_fd):
     sys.path[:] = [p for p in sys.path if p]   # not the working folder, which `python -c` adds
     not_traceable()
     preload()
+    mounts = mount_points()
     server = socket.socket(fileno=listen_fd)
     while True:
         conn, _ = server.accept()
@@ -221,7 +222,7 @@ def serve(listen_fd):
                 # planted (IPython startup files, Jupyter config) is read.
                 home = tempfile.mkdtemp(prefix="home-", dir="/tmp")
                 run(server, conn, request, home)
-                clean_up()
+                clean_up(mounts)
             elif request.get("sync"):
                 conn.sendall(b'{"clean": true}\n')
 
