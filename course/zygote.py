@@ -1,17 +1,19 @@
-"""A kernel factory for one student's notebooks (a "zygote"): it imports
+"""A kernel factory for one worker's notebooks (a "zygote"): it imports
 ipykernel, numpy and matplotlib once, then forks a kernel for each notebook.
 A fresh kernel spends about 1 s starting Python and importing them; a fork
 of this process is ready in under 0.1 s of CPU.
 
 It runs inside bubblewrap (course/sandbox.py starts it as
 `python -c <this file's source> LISTEN_FD`), where it sees the Python
-installation, an empty /tmp and the working folders of one student's
-notebooks: nothing of the course, nor of other students.
+installation, an empty /tmp and /dev/shm and the worker's notebook working
+folders, which hold one student's notebooks at a time: nothing of the
+course, nor of other students.
 
 It serves one request at a time on the listening socket, a line of JSON:
-    {"cwd": FOLDER, "connection": TEXT}  fork a kernel working in FOLDER with
-        that connection file; answer {"exit": CODE} when it ends, and kill
-        it if the asker (the kernel launcher) goes away first
+    {"cwd": FOLDER, "connection": TEXT, "options": [...]}  fork a kernel
+        working in FOLDER with that connection file and those ipykernel
+        options; answer {"exit": CODE} when it ends, and kill it if the
+        asker (the kernel launcher) goes away first
     {"sync": true}  answer {"clean": true}
 Each kernel gets a new home folder. After each kernel it kills every other
 process in the sandbox (a daemon a notebook left behind must not touch the
@@ -71,7 +73,7 @@ def kernel(request, home):
         with open(path, "w") as f:
             f.write(request["connection"])
         from ipykernel import kernelapp
-        sys.argv = ["ipykernel", "-f", path]
+        sys.argv = ["ipykernel", "-f", path, *request.get("options", [])]
         kernelapp.launch_new_instance()
         code = 0
     finally:

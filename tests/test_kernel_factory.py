@@ -2,8 +2,9 @@
 forked from one pre-imported process in one sandbox, one student after
 another. Nothing a notebook leaves behind (a daemon, planted IPython startup
 files or config, files in /tmp and /dev/shm, System V IPC) may reach the
-next notebook, the student's own or the next student's, and a notebook that
-kills the factory costs only its own marks. That the factory's kernels grade like fresh ones is shown by
+next notebook, the student's own or the next student's; no kernel may open
+the factory's memory; and a notebook that kills the factory costs only its
+own marks. That the factory's kernels grade like fresh ones is shown by
 test_adversarial's regrading test: the batch graded "reference" with the
 factory, the regrade with a fresh kernel."""
 import re
@@ -108,6 +109,19 @@ sees_its_own = leftovers() == ["/tmp/MINE"]
 os.unlink("/tmp/MINE")
 print("sees its own file: %s; left by earlier kernels: %s" % (sees_its_own, leftovers()))
 ''' + FACTORY_START
+# The probe's kernel also tries to open the factory's memory, which would let
+# it rewrite every later kernel, and its own, which shows it could if the
+# factory were traceable; and it says whether it keeps a history database.
+PEEK = r'''
+def opens(path):
+    try:
+        open(path, "rb").close()
+        return "opened"
+    except OSError as e:
+        return type(e).__name__
+print("own memory: %s; factory memory: %s" % (opens("/proc/self/mem"), opens("/proc/%d/mem" % os.getppid())))
+print("history database:", get_ipython().history_manager.enabled)
+'''
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +131,7 @@ def factory_graded(built, tmp_path_factory):
     root = tmp_path_factory.mktemp("factory") / "course"
     shutil.copytree(built, root, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
     reach = "\nROOT = %r\n%s" % (str(root), attacks.REACH)   # the factory's sandbox must hide the course too
-    for student, extra in [("zz_daemon", DAEMON + CONFIG + LEAVE + reach), ("zz_probe", LOOK),
+    for student, extra in [("zz_daemon", DAEMON + CONFIG + LEAVE + reach), ("zz_probe", LOOK + PEEK),
                            ("zz_killer", KILL_FACTORY)]:
         folder = cohort.make_submission(root, CH1, {"student": student, "answers": ch1_samples.REFERENCE})
         path = folder / (CH1 + ".ipynb")
@@ -154,6 +168,20 @@ def test_the_next_student_in_a_factory_finds_nothing_of_the_last(factory_graded)
     assert planted(root, "zz_probe", CH1) == []
     probe = results[(CH1, "zz_probe")]
     assert not probe.error and probe.total == probe.max_total, (probe.error, probe.scores)
+
+
+def test_a_kernel_cannot_open_the_factory_memory(factory_graded):
+    """The factory is not dumpable (PR_SET_DUMPABLE): a kernel, though the
+    same user, can neither trace it nor write to its memory."""
+    root, _ = factory_graded
+    found = printed(root, "zz_probe")
+    assert "own memory: opened; factory memory: PermissionError" in found, found
+
+
+def test_grading_kernels_keep_no_history_database(factory_graded):
+    """sandbox.KERNEL_OPTIONS reach the kernels a factory forks."""
+    root, _ = factory_graded
+    assert "history database: False" in printed(root, "zz_probe")
 
 
 def test_a_daemon_left_by_one_notebook_does_not_reach_the_next(factory_graded):
