@@ -11,7 +11,6 @@ the batch goes on.
 """
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,7 +184,7 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
         bar.update()
 
     with workspace.reused_engines():   # the course gradebook is opened twice per submission
-        with tempfile.TemporaryDirectory(prefix="course-grading-") as scratch, bar:
+        with workspace.scratch_folder() as scratch, bar:
             if engine == "dask" or scheduler:
                 workspace.grade_many_dask(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
                                           settings=settings, on_done=done, scheduler=scheduler)

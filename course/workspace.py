@@ -30,6 +30,7 @@ an idle worker at the end of the batch is graded in a workspace of its own,
 with a fresh kernel, so that no factory's sandbox ever shows it.
 """
 import contextlib
+import ctypes
 import hashlib
 import itertools
 import json
@@ -38,12 +39,50 @@ import multiprocessing.connection
 import os
 import shutil
 import signal
+import tempfile
 import time
 from pathlib import Path
 
 from . import layout, nbgrader_cli, sandbox
 
 RECORD = ".course-graded.json"   # in autograded/<student>/<assignment>/, written last
+SCRATCH_PREFIX = "course-grading-"
+OWNER = "owner"   # in a batch's scratch folder: the pid and start time of the process grading
+
+
+def _started(pid):
+    """When process `pid` started (clock ticks since boot), or None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+@contextlib.contextmanager
+def scratch_folder():
+    """A batch's temporary folder. A batch killed by SIGKILL cannot remove
+    its own, so the next batch first removes those whose process is gone."""
+    remove_stale_scratch(tempfile.gettempdir())
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as scratch:
+        Path(scratch, OWNER).write_text("%d %s" % (os.getpid(), _started(os.getpid())))
+        yield scratch
+
+
+def remove_stale_scratch(where):
+    """Remove the scratch folders under `where` whose grading process has
+    ended. A folder with no owner file (being made, or not ours) is kept;
+    so is everything where /proc cannot tell whether a process lives."""
+    if _started(os.getpid()) is None:
+        return
+    for folder in Path(where).glob(SCRATCH_PREFIX + "*"):
+        try:
+            pid, started = (folder / OWNER).read_text().split()
+            gone = _started(int(pid)) != started
+        except (OSError, ValueError):
+            continue
+        if gone:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def submission_digest(root, assignment, student):
@@ -177,8 +216,16 @@ def _no_sync(connection, _record):
     connection.execute("PRAGMA journal_mode = MEMORY")
 
 
-def _child(ws, assignment, student, settings):
+def _child(ws, assignment, student, settings, parent):
     os.setpgrp()   # the kernel and its helpers share this group, to be killed together
+    # If the grading process is killed (SIGKILL skips its clean-up), the
+    # grader dies too, and with it the kernel (bwrap --die-with-parent).
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)   # Linux only
+    if prctl:
+        PR_SET_PDEATHSIG = 1
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:   # it died before the line above
+            os._exit(1)
     log = os.open(os.path.join(ws, "grader.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -187,7 +234,7 @@ def _child(ws, assignment, student, settings):
 
 def start(ws, assignment, student, settings):
     ctx = multiprocessing.get_context("fork")   # nbgrader is already imported: no start-up cost
-    proc = ctx.Process(target=_child, args=(str(ws), assignment, student, settings), daemon=False)
+    proc = ctx.Process(target=_child, args=(str(ws), assignment, student, settings, os.getpid()), daemon=False)
     proc.start()
     return proc
 
@@ -477,7 +524,6 @@ def payload(ws, assignment, student, settings):
 
 def run_payload(job, limits=None):
     """Grade one job in a temporary workspace on this machine (a Dask task)."""
-    import tempfile
     with tempfile.TemporaryDirectory(prefix="course-job-") as tmp:
         ws = Path(tmp) / ("%s--%s" % (job["assignment"], job["student"]))
         for rel, data in job["files"].items():

@@ -11,14 +11,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
+import nbformat
 import pytest
 
-from course import grade, layout, sandbox, workspace
+from course import cohort, grade, layout, sandbox, workspace
+from course.samples import ch1_minibatch as ch1
 from conftest import COUNTS, REPO, SUITE_SETTINGS, attacks, bad_inputs, tree_digest
 
 A = attacks.ASSIGNMENT
+CH1 = "ch1_minibatch"
 TAMPER_IDS = ["zz_tamper_" + n for n in attacks.TAMPER] + ["zz_tamper_shadow_numpy"]
 
 
@@ -184,6 +188,64 @@ def test_a_batch_killed_midway_leaves_a_consistent_gradebook_and_resumes(graded,
     assert len(log) == len(students) - len(done), log   # only the rest was graded
     for r in resumed:
         assert r.scores == results[(A, r.student)].scores, r.student
+
+
+def processes_of(course, scratch):
+    """Live processes of a `course grade` run on `course`: the grading
+    process and its graders (forked, so with its command line), and
+    whatever works in its scratch folders (kernels, their sandboxes)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                command = f.read().decode(errors="replace")
+            with open("/proc/%s/stat" % pid) as f:
+                zombie = f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+            cwd = os.readlink("/proc/%s/cwd" % pid)
+        except OSError:
+            continue
+        if not zombie and (str(course) in command or cwd.startswith(str(scratch))):
+            found.append((pid, command.replace("\0", " ")[:80], cwd))
+    return found
+
+
+def test_a_killed_batch_takes_its_graders_and_kernels_along_and_the_next_removes_its_scratch(built, tmp_path,
+                                                                                             monkeypatch):
+    """SIGKILL skips all clean-up. The graders die with the grading process
+    (PR_SET_PDEATHSIG), and their kernels with them; the scratch folder it
+    leaves is removed by the next `course grade`."""
+    course, tmp = tmp_path / "course", tmp_path / "tmp"
+    shutil.copytree(built, course, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
+    tmp.mkdir()
+    folder = cohort.make_submission(course, CH1, {"student": "sleeper", "answers": ch1.REFERENCE})
+    path = folder / (CH1 + ".ipynb")
+    nb = grade.nbs.read(path)
+    grade.nbs.cell_by_id(nb, ch1.MB_CELL).source += "\nopen('SLEEPING', 'w').close()\nimport time\ntime.sleep(300)\n"
+    nbformat.write(nb, str(path))
+    # one student, two workers: a plain kernel, which lives as long as its grader
+    proc = subprocess.Popen([sys.executable, "-m", "course.cli", "--root", str(course), "grade", CH1,
+                             "--workers", "2"], cwd=REPO, env=dict(os.environ, TMPDIR=str(tmp)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 180
+    while not list(tmp.glob("**/SLEEPING")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the sleeping cell never ran"
+        time.sleep(0.2)
+    assert len(processes_of(course, tmp)) >= 3   # this process, a grader, the kernel (and its sandbox)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while processes_of(course, tmp) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = processes_of(course, tmp)
+    for pid, _, _ in left:   # so that a failure here leaves nothing running
+        os.kill(int(pid), signal.SIGKILL)
+    assert left == []
+    assert len(list(tmp.glob(workspace.SCRATCH_PREFIX + "*"))) == 1   # left behind
+    cohort.make_submission(course, CH1, {"student": "sleeper", "answers": ch1.REFERENCE})
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    [again] = grade.grade(course, CH1, log=lambda *_: None, settings=SUITE_SETTINGS)
+    assert not again.error and again.total == again.max_total, (again.error, again.scores)
+    assert list(tmp.glob(workspace.SCRATCH_PREFIX + "*")) == []
 
 
 def test_the_guard_says_what_it_caught(graded):
