@@ -1,6 +1,7 @@
 """Grading throughput: stock `nbgrader autograde` against `course grade`.
 
     python benchmarks/grade_throughput.py [--assignment ch2_ewa] [--samples 3] [--workers 1 2 4]
+                                          [--students 8]
 
 In one run, on the same submissions (the first --samples of each chapter's
 sample catalogue, course/samples/; all of them by default):
@@ -12,12 +13,19 @@ sample catalogue, course/samples/; all of them by default):
      guard, and the cells tagged skip-when-grading not run;
   3. `course grade --force` with each worker count: a workspace and a
      sandboxed kernel per submission, N submissions at a time;
-  4. the same on an embedded Dask LocalCluster (`--engine dask`).
+  4. the same on an embedded Dask LocalCluster (`--engine dask`);
+  5. steady state: --students copies of the reference student (every
+     chapter's reference solution), graded by `course grade` with each
+     worker count. A handful of samples mostly measures a batch's start and
+     its tail (3 students on 2 workers: one worker grades 2, the other 1);
+     a cohort that is a multiple of every worker count keeps every worker
+     busy from start to end, which is what a course of 300 students sees.
 It checks that every run gives the same score on every grade cell as stock
 nbgrader, which runs every cell: so it also proves, on every submission,
 that skipping the tagged cells changes no grade. It prints submissions per
 minute, the ratio to stock nbgrader, and the wall time one full student
-(one submission per chapter) costs a worker; last, how long a fixed CPU
+(one submission per chapter) costs a worker, for the samples and for the
+steady-state cohort; last, how long a fixed CPU
 loop took before and after the runs, since this machine's speed drifts.
 """
 import argparse
@@ -69,6 +77,23 @@ def make_course(where, names, samples):
     return root, count
 
 
+def add_full_students(root, names, count):
+    """`count` students who submit every chapter's reference solution: full_01, ..."""
+    students = ["full_%02d" % (i + 1) for i in range(count)]
+    for a in names:
+        reference = next(s for s in cohort.catalogue(a) if s["student"] == "reference")
+        for student in students:
+            cohort.make_submission(root, a, dict(reference, student=student))
+    return students
+
+
+def time_course_grade(root, names, workers, engine="local", students=None):
+    start = time.perf_counter()
+    grade.grade(root, names[0] if len(names) == 1 else None, log=lambda *_: None, force=True,
+                workers=workers, engine=engine, students=students)
+    return time.perf_counter() - start
+
+
 def cpu_loop_seconds():
     """The best of 3 timings of one fixed pure-Python loop: how fast this
     machine runs right now. On a shared virtual machine it drifts by a
@@ -93,6 +118,8 @@ def main(argv=None):
     p.add_argument("--assignment", action="append", help="chapter(s) to grade; default: all")
     p.add_argument("--samples", type=int, default=None, help="submissions per chapter; default: all")
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    p.add_argument("--students", type=int, default=8,
+                   help="steady-state cohort: copies of the reference student; 0 skips it")
     args = p.parse_args(argv)
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
     names = args.assignment or layout.assignments(REPO)
@@ -111,12 +138,20 @@ def main(argv=None):
         rows.append(("nbgrader + course config", seconds, 1, scores(root) == reference))
         for engine in ("local", "dask"):
             for n in args.workers:
-                start = time.perf_counter()
-                grade.grade(root, names[0] if len(names) == 1 else None, log=lambda *_: None, force=True,
-                            workers=n, engine=engine)
                 rows.append(("%s, %d worker%s" % ("course grade" if engine == "local" else "Dask LocalCluster",
                                                   n, "s" if n > 1 else ""),
-                             time.perf_counter() - start, n, scores(root) == reference))
+                             time_course_grade(root, names, n, engine), n, scores(root) == reference))
+        steady = []
+        if args.students:
+            full = add_full_students(root, names, args.students)
+            for n in args.workers:
+                seconds = time_course_grade(root, names, n, students=full)
+                # every copy scores what the reference scored under stock nbgrader
+                expected = {(a, s, cell): score for (a, student, cell), score in reference.items()
+                            if student == "reference" for s in full}
+                graded = scores(root)
+                same = bool(expected) and all(graded.get(key) == score for key, score in expected.items())
+                steady.append(("course grade, %d worker%s" % (n, "s" if n > 1 else ""), seconds, n, same))
         speed.append(cpu_loop_seconds())
 
     # A full student is one submission per chapter; a worker is busy for
@@ -127,8 +162,16 @@ def main(argv=None):
         print("%-28s %9.1f %12.1f %8.2fx %17.1f %12s" % (
             name, seconds, 60 * count / seconds, stock_time / seconds,
             seconds * workers * len(names) / count, "yes" if same else "NO"))
+    if steady:
+        print("\nsteady state: %d students, each submitting every chapter's reference solution"
+              % args.students)
+        print("%-28s %9s %12s %17s %12s" % ("", "seconds", "subs/minute", per, "same scores"))
+        for name, seconds, workers, same in steady:
+            print("%-28s %9.1f %12.1f %17.1f %12s" % (
+                name, seconds, 60 * args.students * len(names) / seconds,
+                seconds * workers / args.students, "yes" if same else "NO"))
     print("machine speed: a fixed CPU loop took %.3f s before the runs and %.3f s after" % tuple(speed))
-    return 0 if all(same for *_, same in rows) else 1
+    return 0 if all(same for *_, same in rows + steady) else 1
 
 
 if __name__ == "__main__":
