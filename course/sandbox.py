@@ -7,13 +7,16 @@ writes (see `write_kernelspec`):
 It sets resource limits (address space, file size, no core dumps), then
 replaces itself with ipykernel inside bubblewrap (bwrap), where the kernel
 sees only: the Python installation, read-only; its own working folder,
-the submission's scratch copy, read-write; the connection file, read-only;
-and an empty /tmp. The course folder, the gradebook, the source notebooks
-and other students' work are not there at all. Without bwrap the kernel
-runs with the limits only, and `isolation()` says so.
+the submission's scratch copy, read-write; the folder of the Unix sockets
+it talks to its grader through, read-write; the connection file,
+read-only; and an empty /tmp. The course folder, the gradebook, the source
+notebooks and other students' work are not there at all, and there is no
+network: the grader must use Jupyter's ipc transport (see
+workspace.socket_settings). Without bwrap the kernel runs with the limits
+only, and `isolation()` says so.
 
 With a kernel factory (course/zygote.py: one per worker, in a sandbox
-that sees that worker's notebook folders), the kernelspec's environment
+that sees that worker's notebook folders and its sockets folder), the kernelspec's environment
 names its socket in COURSE_ZYGOTE, and this launcher asks the factory for a
 forked kernel instead of starting one, then waits until it ends.
 
@@ -96,7 +99,8 @@ def sandboxed(bwrap_path, command, env, writable, readable=(), chdir="/tmp"):
     kept = [a for name in KEPT_ENV if name in env for a in ("--setenv", name, env[name])]
     binds = [a for f in writable for a in ("--bind", f, f)] + [a for f in readable for a in ("--ro-bind", f, f)]
     return [bwrap_path, *system_binds(), *python_binds(), *binds, "--chdir", chdir,
-            "--unshare-all", "--share-net",   # the kernel talks to the grader over loopback TCP
+            # no network: the kernel talks to its grader over Unix sockets in a bound folder
+            "--unshare-all",
             "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--clearenv", *kept,
             "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", SANDBOX_MPL, *font_cache_binds(env),
@@ -223,10 +227,16 @@ def main(argv):
     env = dict(os.environ)
     if env.get("COURSE_ZYGOTE"):
         return via_zygote(env["COURSE_ZYGOTE"], connection_file, extra)
+    with open(connection_file) as f:
+        connection = json.load(f)
+    if connection.get("transport") != "ipc":
+        sys.exit("a grading kernel talks to its grader over Unix sockets only (KernelManager.transport = "
+                 "'ipc'): its sandbox has no network")
+    sockets = os.path.dirname(os.path.abspath(connection["ip"]))
     command = [sys.executable, "-c", KERNEL_BOOT, "-f", connection_file, *extra]
     bwrap_path = bwrap()   # probed once per kernel start
     if bwrap_path:
-        command = sandboxed(bwrap_path, command, env, [os.getcwd()], [os.path.abspath(connection_file)],
+        command = sandboxed(bwrap_path, command, env, [os.getcwd(), sockets], [os.path.abspath(connection_file)],
                             chdir=os.getcwd())
     set_limits(env)
     # The kernel's own stdout and stderr hold only its start-up banner: the

@@ -20,14 +20,15 @@ are not copied: a `numpy.py` next to the notebook would shadow numpy.
 Kernels from a factory: when a batch has at least as many students as
 workers, each worker has a lane: one kernel factory (course/zygote.py),
 started once, in a sandbox that sees only the lane's notebook folders, one
-per assignment. The worker takes one student at a time; each of the
-student's workspaces reaches its notebook folder through a link. Before
-each notebook it waits until the factory has killed everything the last
-notebook left running and wiped the sandbox's /tmp and /dev/shm, then
-empties every notebook folder of the lane: nothing of the last notebook, or
-of the last student, stays where the next kernel can see it. A job taken by
-an idle worker at the end of the batch is graded in a workspace of its own,
-with a fresh kernel, so that no factory's sandbox ever shows it.
+per assignment, and the folder of its kernels' Unix sockets. The worker
+takes one student at a time; each of the student's workspaces reaches its
+notebook folder through a link. Before each notebook it waits until the
+factory has killed everything the last notebook left running and wiped the
+sandbox's /tmp and /dev/shm, then empties every folder of the lane: nothing
+of the last notebook, or of the last student, stays where the next kernel
+can see it. A job taken by an idle worker at the end of the batch is graded
+in a workspace of its own, with a fresh kernel, so that no factory's
+sandbox ever shows it.
 """
 import contextlib
 import ctypes
@@ -43,7 +44,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import layout, nbgrader_cli, sandbox
+from . import CourseError, layout, nbgrader_cli, sandbox
 
 RECORD = ".course-graded.json"   # in autograded/<student>/<assignment>/, written last
 SCRATCH_PREFIX = "course-grading-"
@@ -216,6 +217,18 @@ def _no_sync(connection, _record):
     connection.execute("PRAGMA journal_mode = MEMORY")
 
 
+# A Unix socket's path may have at most 107 bytes. The longest a batch makes
+# is SCRATCH/sockets-XXXXXXXX/kernel-NNNNN.
+SOCKET_PATH_ROOM = 107 - len("/sockets-XXXXXXXX/kernel-NNNNN")
+
+
+def socket_settings(folder):
+    """Config for a grader whose kernel talks to it over Unix sockets in
+    `folder` (ipc), not TCP: the kernel's sandbox binds that folder and has
+    no network at all."""
+    return {"KernelManager.transport": "ipc", "KernelManager.ip": os.path.join(str(folder), "kernel")}
+
+
 def _child(ws, assignment, student, settings, parent):
     os.setpgrp()   # the kernel and its helpers share this group, to be killed together
     # If the grading process is killed (SIGKILL skips its clean-up), the
@@ -334,6 +347,10 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
     takes one student at a time and its kernels come from the worker's
     kernel factory (course/zygote.py): each notebook skips about 1 s of
     Python start-up and imports."""
+    if len(str(scratch)) > SOCKET_PATH_ROOM:
+        raise CourseError("the grading scratch folder's path is too long for the kernels' sockets (%d characters, "
+                          "at most %d): %s; set TMPDIR to a shorter folder" % (len(str(scratch)), SOCKET_PATH_ROOM,
+                                                                                scratch))
     warm_up()
     root = Path(root)
     gradebook_copy = gradebook_at_start(root, scratch)
@@ -403,12 +420,19 @@ def _take_last(slot):
 
 
 def _lane(scratch, number, assignments):
-    """A worker's notebook folders, one per assignment: {assignment: folder}.
-    Its kernel factory's sandbox sees these and nothing else of the course."""
-    lane = {a: Path(scratch) / ("lane-%d" % number) / a / layout.AUTOGRADED for a in assignments}
-    for folder in lane.values():
+    """A worker's folders: {"notebooks": {assignment: folder}, "sockets":
+    folder}. Its kernel factory's sandbox sees these and nothing else of the
+    course: a notebook folder per assignment, and one for the sockets its
+    kernels and their graders talk through."""
+    top = Path(scratch) / ("lane-%d" % number)
+    lane = {"notebooks": {a: top / a / layout.AUTOGRADED for a in assignments}, "sockets": top / "sockets"}
+    for folder in _lane_folders(lane):
         folder.mkdir(parents=True)
     return lane
+
+
+def _lane_folders(lane):
+    return [*lane["notebooks"].values(), lane["sockets"]]
 
 
 def _open_slot(root, student, assignments, lane, scratch, gradebook_copy, limits):
@@ -422,7 +446,7 @@ def _open_slot(root, student, assignments, lane, scratch, gradebook_copy, limits
     for assignment in (assignments if lane else []):
         digest = submission_digest(root, assignment, student)
         ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
-        (ws / layout.AUTOGRADED).symlink_to(lane[assignment], target_is_directory=True)
+        (ws / layout.AUTOGRADED).symlink_to(lane["notebooks"][assignment], target_is_directory=True)
         slot["ready"][assignment] = (ws, left_out, digest)
     return slot
 
@@ -431,18 +455,21 @@ def _next_job(root, slot, gradebook_copy, limits, settings):
     assignment, student, scratch = slot["todo"].pop(0), slot["student"], slot["scratch"]
     if assignment in slot["ready"]:
         ws, left_out, digest = slot["ready"].pop(assignment)
-        address = _clean_zygote(slot, list(slot["lane"].values()), scratch, limits)
-        for folder in slot["lane"].values():   # nothing an earlier kernel left may stay
+        address = _clean_zygote(slot, _lane_folders(slot["lane"]), scratch, limits)
+        for folder in _lane_folders(slot["lane"]):   # nothing an earlier kernel left may stay
             for p in folder.iterdir():
                 if p.is_dir() and not p.is_symlink():
                     shutil.rmtree(p)
                 else:
                     p.unlink()
         sandbox.write_kernelspec(str(ws / "jupyter"), limits, zygote=address)
+        sockets = slot["lane"]["sockets"]
     else:
         digest = submission_digest(root, assignment, student)
         ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
-    slot["job"] = (assignment, start(ws, assignment, student, settings or {}), ws, left_out, digest, time.monotonic())
+        sockets = tempfile.mkdtemp(prefix="sockets-", dir=Path(scratch).parent)   # the batch's: a short path
+    settings = dict(settings or {}, **socket_settings(sockets))
+    slot["job"] = (assignment, start(ws, assignment, student, settings), ws, left_out, digest, time.monotonic())
 
 
 def _clean_zygote(slot, folders, scratch, limits):
@@ -530,8 +557,10 @@ def run_payload(job, limits=None):
             (ws / rel).parent.mkdir(parents=True, exist_ok=True)
             (ws / rel).write_bytes(data)
         sandbox.write_kernelspec(str(ws / "jupyter"), limits)
+        sockets = Path(tmp) / "sockets"
+        sockets.mkdir()
         try:
-            autograde_in(ws, job["assignment"], job["student"], job["settings"])
+            autograde_in(ws, job["assignment"], job["student"], dict(job["settings"], **socket_settings(sockets)))
             outcome = json.loads((ws / "outcome.json").read_text())
         except Exception as e:   # reported for this submission; the batch goes on
             return {"error": "grading failed on the worker: %s: %s" % (type(e).__name__, e)}

@@ -5,9 +5,10 @@ of this process is ready in under 0.1 s of CPU.
 
 It runs inside bubblewrap (course/sandbox.py starts it as
 `python -c <this file's source> LISTEN_FD`), where it sees the Python
-installation, an empty /tmp and /dev/shm and the worker's notebook working
-folders, which hold one student's notebooks at a time: nothing of the
-course, nor of other students.
+installation, an empty /tmp and /dev/shm, the worker's notebook working
+folders, which hold one student's notebooks at a time, and the folder of
+its kernels' Unix sockets: nothing of the course, nor of other students,
+and no network.
 
 It serves one request at a time on the listening socket, a line of JSON:
     {"cwd": FOLDER, "connection": TEXT, "options": [...]}  fork a kernel

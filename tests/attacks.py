@@ -5,6 +5,8 @@ submission. See tests/test_adversarial.py for what each must (not) achieve.
 WRONG is a wrong answer to exercise 1 (a named mistake) with a right answer
 to exercise 2: every tamper attempt is that wrong answer plus the tamper,
 and must score no more than WRONG alone."""
+import socket
+
 import nbformat
 
 from course import cohort
@@ -42,10 +44,15 @@ TAMPER = {
                          "get_ipython().kernel.do_execute = _skip\n", None),
 }
 
+# A port listening on this machine's loopback for the whole test session: a
+# kernel that shared the machine's network could connect to it.
+LISTENER = socket.create_server(("127.0.0.1", 0))
+
 # Runs in the kernel; ROOT is filled in with the course folder being graded.
 REACH = '''
-import os
+import os, socket
 for _what, _try in [
+        ("connect to a port on this machine", lambda: socket.create_connection(("127.0.0.1", %d), timeout=5)),
         ("list the course folder", lambda: os.listdir(ROOT)),
         ("read a source notebook", lambda: open(ROOT + "/source_notebooks/ch2_ewa/ch2_ewa.ipynb").read()),
         ("write to the gradebook", lambda: open(ROOT + "/gradebook.db", "r+b").write(b"x")),
@@ -58,7 +65,7 @@ for _what, _try in [
         print("REACHED: " + _what)
     except Exception as _e:
         print("blocked: " + _what)
-'''
+''' % LISTENER.getsockname()[1]
 RESOURCE = {  # code added after exercise 1's function; the function is still defined
     "infinite_loop": "while True:\n    pass\n",
     "memory_bomb": "_hog = []\nwhile True:\n    _hog.append(bytearray(100 * 2**20))\n",

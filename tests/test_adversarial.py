@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -210,13 +211,14 @@ def processes_of(course, scratch):
 
 
 def test_a_killed_batch_takes_its_graders_and_kernels_along_and_the_next_removes_its_scratch(built, tmp_path,
-                                                                                             monkeypatch):
+                                                                                             monkeypatch, request):
     """SIGKILL skips all clean-up. The graders die with the grading process
     (PR_SET_PDEATHSIG), and their kernels with them; the scratch folder it
     leaves is removed by the next `course grade`."""
-    course, tmp = tmp_path / "course", tmp_path / "tmp"
+    course = tmp_path / "course"
     shutil.copytree(built, course, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
-    tmp.mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="t-"))   # short: kernels' socket paths are limited to 107 bytes
+    request.addfinalizer(lambda: shutil.rmtree(tmp, ignore_errors=True))
     folder = cohort.make_submission(course, CH1, {"student": "sleeper", "answers": ch1.REFERENCE})
     path = folder / (CH1 + ".ipynb")
     nb = grade.nbs.read(path)

@@ -32,6 +32,16 @@ def test_grade_before_build_and_with_no_submissions(tmp_path):
     assert proc.returncode == 1 and "no submissions for ch1_minibatch" in proc.stderr
 
 
+def test_a_temporary_folder_too_long_for_the_kernels_sockets(tmp_path):
+    """Kernels talk to their graders over Unix sockets in the batch's scratch
+    folder, whose paths are limited to 107 bytes: say so before grading."""
+    import pytest
+    from course import CourseError, workspace
+    with pytest.raises(CourseError, match="too long for the kernels' sockets.*set TMPDIR to a shorter folder"):
+        workspace.grade_many(tmp_path, [("ch1_minibatch", "ann")], tmp_path / ("t" * 80))
+    assert list(tmp_path.iterdir()) == []   # nothing was made
+
+
 def test_export_and_feedback_after_grading(graded, tmp_path, capsys):
     root, results, _, _ = graded
     out = tmp_path / "grades.csv"
