@@ -25,8 +25,8 @@ nbgrader, which runs every cell: so it also proves, on every submission,
 that skipping the tagged cells changes no grade. It prints submissions per
 minute, the ratio to stock nbgrader, and the wall time one full student
 (one submission per chapter) costs a worker, for the samples and for the
-steady-state cohort; last, how long a fixed CPU
-loop took before and after the runs, since this machine's speed drifts.
+steady-state cohort; last, how long a fixed CPU loop took before and after
+the runs, since this machine's speed drifts.
 """
 import argparse
 import os

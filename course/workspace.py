@@ -31,7 +31,6 @@ in a workspace of its own, with a fresh kernel, so that no factory's
 sandbox ever shows it.
 """
 import contextlib
-import ctypes
 import hashlib
 import itertools
 import json
@@ -233,12 +232,7 @@ def _child(ws, assignment, student, settings, parent):
     os.setpgrp()   # the kernel and its helpers share this group, to be killed together
     # If the grading process is killed (SIGKILL skips its clean-up), the
     # grader dies too, and with it the kernel (bwrap --die-with-parent).
-    prctl = getattr(ctypes.CDLL(None), "prctl", None)   # Linux only
-    if prctl:
-        PR_SET_PDEATHSIG = 1
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:   # it died before the line above
-            os._exit(1)
+    sandbox.die_with_parent(parent)
     log = os.open(os.path.join(ws, "grader.log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(log, 1)
     os.dup2(log, 2)
