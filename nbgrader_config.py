@@ -36,28 +36,22 @@ c.Autograde.sanitize_preprocessors = [
     "course.preprocessors.OnlySkipUngradedCells", CheckCellMetadata,
 ]
 
-# Feedback shows each check's points, pass or fail and message, but not the
-# hidden tests nor tracebacks quoting them (course/preprocessors.py).
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import GetGrades  # noqa: E402
-
-c.GenerateFeedback.preprocessors = [GetGrades, "course.preprocessors.ScrubHiddenTests", CSSHTMLHeaderPreprocessor]
-
-# Autograde runs the cells with GuardedExecute instead of nbgrader's Execute:
-# the same execution, plus the grading guard around every locked cell, a time
-# limit for the whole notebook, a cap on each cell's output, and a clear error
-# when the kernel dies (course/preprocessors.py, course/kernel_guard.py).
+# Autograde runs the cells with JudgedExecute instead of nbgrader's Execute:
+# the same execution, except that every test cell is judged outside the
+# kernel, by the checks in course/checks/ (see course/preprocessors.py), plus
+# a time limit for the whole notebook, a cap on each cell's output, and a
+# clear error when the kernel dies.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades)
 
-c.GuardedExecute.notebook_timeout = 600
+c.JudgedExecute.notebook_timeout = 600
 # Once the last cell has answered, every output is in: kill the kernel rather
 # than wait for a graceful shutdown (0.3 to 0.5 s per notebook).
 c.Execute.shutdown_kernel = "immediate"
-c.GuardedExecute.max_output_chars = 200_000
+c.JudgedExecute.max_output_chars = 200_000
 c.Autograde.autograde_preprocessors = [
-    "course.preprocessors.GuardedExecute", IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    "course.preprocessors.JudgedExecute", IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 

@@ -1,6 +1,6 @@
 """`course build`: a pipeline of small steps from source_notebooks/ to release/.
 
-    sync_helpers -> generate -> verify
+    sync_helpers -> write_visible_checks -> generate -> verify
 
 Each step does one thing and reports what it did; verify returns every
 problem it finds instead of stopping at the first.
@@ -8,8 +8,9 @@ problem it finds instead of stopping at the first.
 import shutil
 from pathlib import Path
 
-from . import CourseError, layout, nbgrader_cli
+from . import CourseError, checks, layout, nbgrader_cli
 from . import notebooks as nbs
+from .checks import visible
 
 
 def sync_helpers(root, assignment):
@@ -23,6 +24,17 @@ def sync_helpers(root, assignment):
             shutil.copyfile(src, dst)
             changed.append(str(dst.relative_to(root)))
     return changed
+
+
+def write_visible_checks(root, assignment):
+    """Write what the visible tests know (course/checks/visible.py) into the
+    source folder, for nbgrader to release beside the notebook."""
+    path = Path(root) / layout.SOURCE / assignment / visible.FILE
+    text = visible.text(assignment)
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+        return [str(path.relative_to(root))]
+    return []
 
 
 def generate(root, assignment):
@@ -41,7 +53,18 @@ def verify(root, assignment):
             problems.append("%s: helper %s is missing" % (assignment, name))
         elif rel.read_bytes() != (root / name).read_bytes():
             problems.append("%s: helper %s differs from the top-level copy" % (assignment, name))
+    if (root / "testCases.py").read_bytes() != Path(checks.public.__file__).read_bytes():
+        problems.append("testCases.py differs from the copy the checks use (%s)" % checks.public.__file__)
+    released_checks = rel_dir / visible.FILE
+    if not released_checks.is_file() or released_checks.read_text() != visible.text(assignment):
+        problems.append("%s: %s is missing or stale" % (assignment, visible.FILE))
+    exercises = checks.exercises(assignment)
     for src_nb in layout.notebooks(src_dir):
+        unchecked = sorted({nbs.exercise_of(nbs.grade_id(c)) for c in nbs.read(src_nb).cells if nbs.is_test(c)}
+                           - set(exercises))
+        if unchecked:
+            problems.append("%s: no checks for %s in course/checks/%s.py" % (assignment, ", ".join(unchecked),
+                                                                             assignment))
         rel_nb = rel_dir / src_nb.name
         if not rel_nb.is_file():
             problems.append("%s: notebook %s was not released" % (assignment, src_nb.name))
@@ -98,8 +121,8 @@ def build(root, log=print):
     """Sync, generate and verify every assignment. Raises CourseError on a bad release."""
     problems = []
     for assignment in layout.assignments(root):
-        for path in sync_helpers(root, assignment):
-            log("  synced %s" % path)
+        for path in sync_helpers(root, assignment) + write_visible_checks(root, assignment):
+            log("  wrote %s" % path)
         generate(root, assignment)
         found = verify(root, assignment)
         log("  %-20s released to %s/%s  (%s)" % (assignment, layout.RELEASE, assignment,

@@ -5,10 +5,13 @@ Each chapter's catalogue lives in course/samples/<assignment>.py as SAMPLES, a
 list of dicts:
     student  -- the student id the submission is filed under
     answers  -- {solution grade_id: code}, or "reference" for the source's solutions
-    expect   -- {exercise: "full" | "zero" | "carried-forward" | mistake id}, what
-                grading must find; "carried-forward" means a right answer built
-                on a wrong earlier exercise: the hidden test gives its marks
-                (error carried forward), the visible test's fixed values do not
+    expect   -- {exercise: what grading must find}: "full", "zero", a mistake id,
+                a tuple of two ids (both mistakes made at once), {"diagnosis":
+                phrase} (a mistake the catalogue does not know: no marks, no
+                name, and the hidden test's message says `phrase`), or
+                "carried-forward": a right answer built on a wrong earlier
+                exercise, which the hidden test gives its marks (error carried
+                forward) and the visible test does not
     demo     -- whether `course demo` includes it
 The demo and the tests use the same catalogue, so what the demo shows is what
 the tests prove.

@@ -2,9 +2,8 @@
 
     collect submissions -> precheck each (course/precheck.py) -> autograde the
     rest, each in its own workspace and sandbox (course/workspace.py) -> read
-    the gradebook -> read failure messages and guard notes from the autograded
-    notebooks -> scan the submitted code for tampering (course/suspicious.py)
-    -> table
+    the gradebook -> read the verdicts' messages from the autograded notebooks
+    -> scan the submitted code for tampering (course/suspicious.py) -> table
 
 A submission that cannot be graded is reported on its own row; the rest of
 the batch goes on.
@@ -32,7 +31,7 @@ class Result:
     max_scores: dict = field(default_factory=dict)  # exercise -> points possible
     messages: dict = field(default_factory=dict)    # exercise -> [failure messages]
     error: str = ""                                  # why grading failed, if it did
-    suspicious: list = field(default_factory=list)   # code and guard findings for a human to look at
+    suspicious: list = field(default_factory=list)   # code findings for a human to look at
     notes: list = field(default_factory=list)        # what went wrong while running it (time, memory, cells)
 
     @property
@@ -111,7 +110,7 @@ def collect(root, assignment, student, error=None, read=None):
     record = workspace.read_record(root, assignment, student) or {}
     result = Result(student, assignment, error=record.get("error", "") if error is None else error)
     outputs = autograded_outputs(root, assignment, student)
-    result.suspicious = (suspicious.scan_submission(root, assignment, student) + guard_notes(outputs)
+    result.suspicious = (suspicious.scan_submission(root, assignment, student)
                          + ["file left out of grading: %s" % f for f in record.get("left_out", [])])
     result.notes = precheck.structure_notes(root, assignment, student) + run_problems(outputs)
     scores, max_scores = read or read_scores(root, assignment, student)
@@ -135,17 +134,6 @@ def run_problems(outputs):
         elif (preprocessors.note_text(out) or "").startswith("[output cut"):
             found.setdefault("cut", "%s: %s" % (where, preprocessors.note_text(out)))
     return list(found.values())
-
-
-def guard_notes(outputs):
-    """What the grading guard restored or caught."""
-    notes = []
-    for cell, where, out in outputs:
-        if (preprocessors.note_text(out) or "").startswith("grading guard:"):
-            notes.append("guard, %s: %s" % (where, preprocessors.note_text(out)[len("grading guard: "):]))
-        elif out.get("ename") == preprocessors.TAMPERING:
-            notes.append("guard, %s: %s" % (where, out.get("evalue")))
-    return notes
 
 
 def grade(root, assignment=None, log=print, students=None, force=True, workers=None, settings=None,

@@ -3,7 +3,7 @@ already in the gradebook (run `course grade` first).
 
 Per assignment: the grade histogram, the pass rate and mean score of each
 exercise, the named mistakes from most to least common, the submissions
-with suspicious code or guard findings, and those that could not be graded.
+with suspicious code, and those that could not be graded.
 Figures are drawn here with matplotlib and embedded in the page, so the
 page is one self-contained file.
 """

@@ -109,7 +109,7 @@ def sandboxed(bwrap_path, command, env, writable, readable=(), chdir="/tmp"):
             # Last, once every mount point exists: bwrap's root is a tmpfs, and its
             # /etc, like /dev, would otherwise be writable. In a kernel factory's
             # sandbox a kernel could plant /etc/ipython or /etc/jupyter config there,
-            # which the next kernel runs before the grading guard is installed.
+            # which the next kernel runs before its first cell.
             "--remount-ro", "/dev", "--remount-ro", "/",
             *command]
 

@@ -2,13 +2,14 @@
 
 A static scan of every cell a student could edit (nothing locked: those
 nbgrader restores). Each finding names the cell, the line and what the line
-does. A finding is not a verdict: the grading guard (course/kernel_guard.py)
-already undid the effect before the tests ran; the instructor decides.
+does. A finding is information, not a verdict: no grade depends on it, and
+none depends on what such code could change either, since every test is
+judged outside the kernel (course/preprocessors.py). The instructor decides.
 
     patches-module     assigns to or deletes an attribute of a module
                        (np.allclose = ..., setattr(np.testing, ...))
-    redefines-helper   defines a name the checks use (check_against_reference,
-                       a hidden test's helper, np)
+    redefines-helper   defines a name the tests use (visible_test, run_cases,
+                       np)
     ipython-internals  reaches into IPython or the kernel (get_ipython,
                        set_custom_exc, showtraceback, sys.excepthook, settrace)
     introspection      reads frames, globals, code objects or the garbage

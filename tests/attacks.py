@@ -29,20 +29,66 @@ TAMPER = {
     "custom_exc": ("get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n", None),
     "showtraceback": ("get_ipython().showtraceback = lambda *a, **k: None\n"
                       "get_ipython()._showtraceback = lambda *a, **k: None\n", None),
-    "redefine_checker": ("def check_against_reference(*args, **kwargs):\n    print('All values match.')\n", None),
+    "redefine_visible_test": ("def visible_test(fn, *args, **kwargs):\n    print('All values match.')\n"
+                              "    return fn(*args, **kwargs)\n", None),
     "fake_passed": ("print('All tests passed: 6/6 points')\n", None),
-    # a stand-in for the grading guard that always reports a clean kernel, with numpy patched
-    "fake_guard": ("class _Clean:\n"
-                   "    def before(self, nonce):\n        print(nonce + '0' * 64 + '[]')\n"
-                   "    def after(self, nonce, is_test):\n        print(nonce + '0' * 64 + '[]')\n"
-                   "__course_guard__ = _Clean()\n"
-                   "import numpy\n"
-                   "numpy.isclose = lambda a, b, **k: numpy.ones(numpy.shape(a), dtype=bool)\n"
-                   "numpy.allclose = lambda *a, **k: True\n", None),
     "hijack_execution": ("async def _skip(*args, **kwargs):\n"
                          "    return {'status': 'ok', 'execution_count': 0, 'user_expressions': {}, 'payload': []}\n"
                          "get_ipython().kernel.do_execute = _skip\n", None),
+    # the grader's runner made to hand back the right answers, read from the release, for the visible cases
+    "replace_runner": ("import json, testCases\n"
+                       "_known = json.load(open('visible_checks.json'))['cases']\n"
+                       "_run = testCases.run_cases\n"
+                       "def _lie(request, namespace):\n"
+                       "    calls = testCases.decode(json.loads(request))['calls']\n"
+                       "    out = [testCases.encode(testCases.decode(_known[k]['expected'])) if k in _known else None\n"
+                       "           for k in (testCases.fingerprint(c['function'], *c['input']) for c in calls)]\n"
+                       "    real = testCases.decode(json.loads(_run(request, namespace)))\n"
+                       "    return json.dumps([o if o is not None else testCases.encode(r) for o, r in zip(out, real)])\n"
+                       "testCases.run_cases = _lie\n", None),
+    # the right answers copied from the release for the visible cases, the wrong answer elsewhere
+    "hardcoded_visible": (None, "import json, testCases\n"
+                                "_cases = json.load(open('visible_checks.json'))['cases']\n"
+                                "for _theta in (theta.tolist(), theta):\n"
+                                "    _key = testCases.fingerprint('exponentially_weighted_average', (_theta, beta), {})\n"
+                                "    if _key in _cases:\n"
+                                "        return testCases.decode(_cases[_key]['expected'])['result']\n"),
+    # a value shown by the function: nbgrader gives points to a cell whose first output is a result
+    "displayed_result": (None, "import sys\nsys.displayhook('passed')\n"),
+    # looks for expected values in the frames that call it
+    "reads_frames": (None, "import sys\n"
+                           "_f = sys._getframe(1)\n"
+                           "while _f is not None:\n"
+                           "    for _name, _value in list(_f.f_locals.items()):\n"
+                           "        if 'expect' in _name or 'reference' in _name:\n"
+                           "            print('found', _name)\n"
+                           "            if isinstance(_value, np.ndarray):\n"
+                           "                return _value\n"
+                           "    _f = _f.f_back\n"),
+    # a result that says it equals anything
+    "lying_eq": (None, "class _Liar(np.ndarray):\n"
+                       "    def __eq__(self, other):\n"
+                       "        return np.ones(np.shape(self), dtype=bool)\n"
+                       "    __ne__ = lambda self, other: np.zeros(np.shape(self), dtype=bool)\n"
+                       "    def __array_ufunc__(self, *a, **k):\n"
+                       "        return np.ones(np.shape(self), dtype=bool)\n"
+                       + WRONG_CODE + "return v.view(_Liar)\n"),
+    "lying_object": (None, "class _Anything:\n"
+                           "    def __eq__(self, other):\n        return True\n"
+                           "    def __array__(self, *a, **k):\n        raise TypeError('no')\n"
+                           "    def __len__(self):\n        return len(theta)\n"
+                           "return _Anything()\n"),
+    # a printed answers payload, in the grader's own form, with the right visible answers
+    "printed_payload": (None, "import json, testCases\n"
+                              "_known = json.load(open('visible_checks.json'))['cases']\n"
+                              "print('%s = ' % '__course_answers__' + json.dumps([_e['expected'] for _e in _known.values()]))\n"),
+    # prints what it is given, hidden cases included, hoping to read them in the feedback
+    "prints_its_inputs": (None, "print('LEAKED INPUT', repr(theta)[:60])\n"),
 }
+# Attacks that fool a verdict made in the kernel: under stock nbgrader, which
+# trusts what the kernel says, they pass the visible test of the wrong answer.
+FOOL_THE_KERNEL = ("patch_numpy", "patch_numpy_during_test", "redefine_visible_test", "hijack_execution",
+                   "hardcoded_visible", "displayed_result")
 
 # A port listening on this machine's loopback for the whole test session: a
 # kernel that shared the machine's network could connect to it.

@@ -1,6 +1,7 @@
-"""The adversarial suite (issue 6): tamper attempts do not pay, student code
-cannot reach the course, runaway and broken submissions get a clear note
-while the batch goes on, and nothing submitted is lost or altered.
+"""The adversarial suite (issues 6 and 17): tamper attempts do not pay,
+since every test is judged outside the kernel; student code cannot reach
+the course; runaway and broken submissions get a clear note while the batch
+goes on; and nothing submitted is lost or altered.
 
 The submissions are built in tests/attacks.py and graded in the shared
 `graded` batch (conftest.py), beside the ordinary samples."""
@@ -18,13 +19,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import cohort, grade, layout, sandbox, workspace
+from course import cohort, grade, layout, nbgrader_cli, sandbox, workspace
 from course.samples import ch1_minibatch as ch1
 from conftest import COUNTS, REPO, SUITE_SETTINGS, attacks, bad_inputs, tree_digest
 
 A = attacks.ASSIGNMENT
 CH1 = "ch1_minibatch"
 TAMPER_IDS = ["zz_tamper_" + n for n in attacks.TAMPER] + ["zz_tamper_shadow_numpy"]
+EWA = "exponentially_weighted_average"
 
 
 def what_grading_found(r):
@@ -45,44 +47,52 @@ def test_a_tamper_attempt_scores_no_more_than_the_wrong_answer_alone(graded, stu
     assert not tampered.error, tampered.error
     for exercise, score in tampered.scores.items():
         assert score <= alone.scores[exercise], (exercise, tampered.scores, alone.scores)
-    assert tampered.suspicious, "nothing shown to the instructor"
+    if student != "zz_tamper_prints_its_inputs":   # a print is ordinary code: nothing to flag
+        assert tampered.suspicious, "nothing shown to the instructor"
     COUNTS["tamper attempts tried"] = len(TAMPER_IDS)
 
 
-def test_tamper_attempts_would_pay_without_the_guard(graded):
-    """The attempts are real: graded by stock nbgrader's Execute (same
-    sandbox, no guard), most of them beat the wrong answer alone."""
+def cell_scores(root, student):
+    """{grade cell: score} of one ch2 submission, from the gradebook."""
+    with grade.Gradebook(grade.db_url(root)) as gb:
+        sub = gb.find_submission(A, student)
+        return {g.name: g.score for nb in sub.notebooks for g in nb.grades}
+
+
+def test_tamper_attempts_fool_a_verdict_made_in_the_kernel(graded):
+    """The attempts are real: graded by stock nbgrader's Execute (the same
+    sandbox, the kernel's own verdicts trusted), these pass the visible test
+    of the wrong answer they carry, which fails it alone."""
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern,
                                         LimitOutput, SaveAutoGrades)
-    root, results, _, _ = graded
+    root, _, _, _ = graded
     stock = dict(SUITE_SETTINGS)
     stock["Autograde.autograde_preprocessors"] = [Execute, IgnorePattern, LimitOutput, SaveAutoGrades,
                                                   AssignLatePenalties, CheckCellMetadata]
-    copies = []
-    for student in ["zz_tamper_" + n for n in attacks.TAMPER]:
-        copy = "stock__" + student
-        shutil.copytree(root / layout.SUBMITTED / student, root / layout.SUBMITTED / copy)
-        copies.append(copy)
-    try:
-        stock_results = grade.grade(root, A, students=copies, log=lambda *_: None, settings=stock)
-    finally:
-        for copy in copies:
-            shutil.rmtree(root / layout.SUBMITTED / copy)
-    alone = results[(A, attacks.WRONG)].total
-    paid = sorted(r.student for r in stock_results if r.total > alone)
-    COUNTS["tamper attempts that pay under stock nbgrader"] = "%d of %d" % (len(paid), len(copies))
-    for name in ("patch_numpy", "patch_numpy_during_test", "redefine_checker", "hijack_execution", "fake_guard"):
-        assert "stock__zz_tamper_" + name in paid, (paid, [(r.student, r.total) for r in stock_results])
+    course = root.parent / "stock-course"
+    shutil.copytree(root, course, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
+    students = ["zz_tamper_" + n for n in attacks.FOOL_THE_KERNEL] + [attacks.WRONG]
+    for student in students:
+        shutil.copytree(root / layout.SUBMITTED / student, course / layout.SUBMITTED / student)
+    grade.grade(course, A, students=students, log=lambda *_: None, settings=stock)
+    visible = EWA + "-visible"
+    assert cell_scores(course, attacks.WRONG)[visible] == 0
+    fooled = sorted(s for s in students[:-1] if cell_scores(course, s)[visible] > 0)
+    COUNTS["tamper attempts that fool a kernel's own verdict"] = "%d of %d" % (len(fooled), len(students) - 1)
+    assert fooled == sorted(students[:-1])
 
 
 def test_the_static_scan_names_each_trick(graded):
     _, results, _, _ = graded
     expected = {"patch_numpy": "patches-module", "patch_numpy_during_test": "patches-module",
                 "patch_builtins": "patches-module", "custom_exc": "ipython-internals",
-                "showtraceback": "ipython-internals", "redefine_checker": "redefines-helper",
+                "showtraceback": "ipython-internals", "redefine_visible_test": "redefines-helper",
                 "fake_passed": "prints-success", "hijack_execution": "ipython-internals",
-                "fake_guard": "patches-module",
+                "replace_runner": "patches-module", "hardcoded_visible": "touches-files",
+                "displayed_result": "ipython-internals", "reads_frames": "introspection",
+                "lying_eq": "introspection", "lying_object": "introspection", "printed_payload": "touches-files",
                 "shadow_numpy": "file left out of grading: numpy.py"}
+    assert set(expected) == {s[len("zz_tamper_"):] for s in TAMPER_IDS} - {"prints_its_inputs"}
     for name, phrase in expected.items():
         found = results[(A, "zz_tamper_" + name)].suspicious
         assert any(phrase in s for s in found), (name, found)
@@ -250,18 +260,44 @@ def test_a_killed_batch_takes_its_graders_and_kernels_along_and_the_next_removes
     assert list(tmp.glob(workspace.SCRATCH_PREFIX + "*")) == []
 
 
-def test_the_guard_says_what_it_caught(graded):
-    """Each way the guard acts is shown to the instructor: undone before a
-    test, caught while a test ran, or unable to run in a hijacked kernel."""
-    _, results, _, _ = graded
-    expected = {"patch_numpy": "numpy.isclose was replaced",
-                "patch_numpy_during_test": "while this test ran",
-                "custom_exc": "custom_exceptions was changed",
-                "hijack_execution": "do_execute was changed",
-                "fake_guard": "or its answer was forged"}
-    for name, phrase in expected.items():
-        found = [s for s in results[(A, "zz_tamper_" + name)].suspicious if s.startswith("guard, ")]
-        assert any(phrase in s for s in found), (name, found)
+def test_a_hidden_test_shows_only_its_verdict(graded):
+    """What the kernel printed while the grader ran the hidden cases (here,
+    the function printing its inputs) stays out of the hidden test's cell,
+    and so out of the feedback; the visible test keeps what it printed."""
+    root, _, _, _ = graded
+    nb = grade.nbs.read(root / layout.AUTOGRADED / "zz_tamper_prints_its_inputs" / A / (A + ".ipynb"))
+    for kind, leaks in (("hidden", False), ("visible", True)):
+        outputs = grade.nbs.cell_by_id(nb, "%s-%s" % (EWA, kind)).outputs
+        text = json.dumps(outputs)
+        assert ("LEAKED INPUT" in text) == leaks, (kind, text[:500])
+        assert outputs[-1]["output_type"] == "error" and outputs[-1]["ename"] == "WrongAnswer", outputs[-1]
+
+
+def test_plain_nbgrader_autograde_judges_outside_the_kernel_too(graded, tmp_path):
+    """`nbgrader autograde` from the course folder, with no `course` command:
+    nbgrader_config.py brings the same judging, so the reference scores full
+    marks, the untouched release zero, another style full marks, a mistake
+    is named, and no tamper attempt beats the wrong answer it carries."""
+    root, results, _, _ = graded
+    course = tmp_path / "course"
+    shutil.copytree(root, course, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
+    students = ["reference", "untouched_release", "other_style", "beta_swapped__exponent_off_by_one",
+                attacks.WRONG] + ["zz_tamper_" + n for n in attacks.FOOL_THE_KERNEL + (
+                    "replace_runner", "custom_exc", "reads_frames", "lying_eq", "lying_object", "printed_payload")]
+    for student in students:
+        shutil.copytree(root / layout.SUBMITTED / student, course / layout.SUBMITTED / student)
+    nbgrader_cli.run(course, "autograde", A, "--force")
+    plain = {s: grade.collect(course, A, s) for s in students}
+    assert plain["reference"].total == plain["reference"].max_total > 0
+    assert plain["other_style"].total == plain["other_style"].max_total
+    assert plain["untouched_release"].total == 0
+    assert plain["beta_swapped__exponent_off_by_one"].mistakes == {
+        EWA: ["beta-swapped"], "bias_corrected_average": ["exponent-off-by-one"]}
+    for student in students[5:]:
+        assert plain[student].total <= plain[attacks.WRONG].total < plain[attacks.WRONG].max_total, \
+            (student, plain[student].scores)
+    for student in students:   # the same scores as `course grade`, with its sandbox and workspaces
+        assert plain[student].scores == results[(A, student)].scores, student
 
 
 def test_the_dask_engine_gives_the_batch_results(graded):
@@ -269,7 +305,7 @@ def test_the_dask_engine_gives_the_batch_results(graded):
     to a worker process and comes back; scores, messages and findings equal
     those of the local batch."""
     root, results, _, _ = graded
-    students = ["reference", attacks.WRONG, "zz_tamper_redefine_checker"]
+    students = ["reference", attacks.WRONG, "zz_tamper_redefine_visible_test"]
     on_dask = grade.grade(root, A, students=students, log=lambda *_: None, settings=SUITE_SETTINGS,
                           workers=2, engine="dask")
     for r in on_dask:

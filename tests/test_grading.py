@@ -2,13 +2,9 @@
 the reference scores full marks, the untouched release zero, other correct
 styles full marks, and each known mistake loses marks on its own exercise
 with a message that names it."""
-import re
-
 import pytest
-import testCases
 
 from course import cohort, grade, layout
-from course import notebooks as nbs
 from conftest import REPO, bad_inputs
 
 CASES = [(a, s) for a in layout.assignments(REPO) for s in cohort.catalogue(a)]
@@ -22,18 +18,22 @@ def test_sample_is_graded_as_expected(graded, assignment, sample):
     assert set(r.max_scores) == set(sample["expect"]), "exercises graded: %s" % sorted(r.max_scores)
     for exercise, expect in sample["expect"].items():
         score, full = r.scores[exercise], r.max_scores[exercise]
+        where = "%s: %g/%g, messages: %s" % (exercise, score, full, r.messages.get(exercise))
         assert full > 0
         if expect == "full":
-            assert score == full, "%s: %g/%g, messages: %s" % (exercise, score, full, r.messages.get(exercise))
+            assert score == full, where
         elif expect == "zero":
-            assert score == 0, "%s: %g/%g" % (exercise, score, full)
+            assert score == 0, where
         elif expect == cohort.CARRIED_FORWARD:  # right on its own, built on a wrong earlier exercise
-            assert 0 < score < full, "%s: %g/%g" % (exercise, score, full)
-            assert exercise not in r.mistakes, "%s: %s" % (exercise, r.mistakes[exercise])
-        else:  # a named mistake: loses marks here, and the message names it
-            assert score < full, "%s with mistake %s still scored %g/%g" % (exercise, expect, score, full)
-            assert expect in r.mistakes.get(exercise, []), \
-                "%s: mistake %s not named; messages were %s" % (exercise, expect, r.messages.get(exercise))
+            assert 0 < score < full, where
+            assert exercise not in r.mistakes, where
+        elif isinstance(expect, dict):   # a mistake the catalogue does not know: described, not named
+            assert score == 0 and exercise not in r.mistakes, where
+            assert any(expect["diagnosis"] in m for m in r.messages[exercise]), where
+        else:  # named mistakes: no marks here, and the messages name them and no other
+            ids = [expect] if isinstance(expect, str) else list(expect)
+            assert score == 0, where
+            assert r.mistakes.get(exercise) == sorted(ids), where
 
 
 def test_untouched_release_scores_zero_in_total(graded):
@@ -51,23 +51,6 @@ def test_each_mistake_has_its_own_named_message(graded):
             r = results[(assignment, sample["student"])]
             if all(e in cohort.NOT_MISTAKES for e in sample["expect"].values()):
                 assert r.mistakes == {}, "%s reported mistakes %s" % (sample["student"], r.mistakes)
-
-
-@pytest.mark.parametrize("assignment", layout.assignments(REPO))
-def test_every_mistake_the_hidden_tests_know_has_a_sample(assignment):
-    """The hidden tests' mistake ids and the catalogue's expectations agree,
-    so every named mistake is proven to be detected by a real submission."""
-    known = set()
-    for path in layout.notebooks(REPO / layout.SOURCE / assignment):
-        for cell in nbs.read(path).cells:
-            if nbs.BEGIN_HIDDEN in cell.source:
-                block = "\n".join(nbs.between(cell.source, nbs.BEGIN_HIDDEN, nbs.END_HIDDEN)[0])
-                known |= set(re.findall(r'^\s*"([a-z0-9-]+)": \(', block, re.M))
-                if "inputs_unchanged=True" in block:
-                    known.add(testCases.CHANGED_INPUT)
-    sampled = {e for s in cohort.catalogue(assignment) for e in s["expect"].values()} - set(cohort.NOT_MISTAKES)
-    assert known, "no named mistakes found in the hidden tests"
-    assert known == sampled, "hidden tests only: %s; samples only: %s" % (known - sampled, sampled - known)
 
 
 def test_grading_never_modifies_submitted_files(graded):

@@ -56,9 +56,9 @@ for _ in range(500):
     time.sleep(0.01)
 '''
 # Also added there: config for IPython and Jupyter in every folder they read
-# it from, outside the kernel's home. A later kernel that read it would
-# patch numpy before the grading guard is installed, and the wrong answer
-# of the student's next notebook would score full marks.
+# it from, outside the kernel's home. A later kernel that read it, maybe
+# another student's, would run code this notebook chose before its first
+# cell.
 CONFIG = r'''
 import os
 from IPython.core.application import ENV_CONFIG_DIRS, SYSTEM_CONFIG_DIRS

@@ -27,6 +27,16 @@ for l in range(2, L + 1):
 for (name, value), grad in zip(list(parameters.items()), grads.values()):
     parameters[name] = value - learning_rate * grad
 """,
+    "bias-moved-by-dW": """
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["dW" + str(l)]
+""",
+    "same-layer-every-time": """
+for l in range(L):
+    parameters["W" + str(1 + 1)] = parameters["W" + str(1 + 1)] - learning_rate * grads["dW" + str(1 + 1)]
+    parameters["b" + str(1 + 1)] = parameters["b" + str(1 + 1)] - learning_rate * grads["db" + str(1 + 1)]
+""",
     "no-learning-rate": """
 for l in range(1, L + 1):
     parameters["W" + str(l)] = parameters["W" + str(l)] - grads["dW" + str(l)]
@@ -56,6 +66,58 @@ mini_batches.append((shuffled_X[:, num_complete_minibatches * mini_batch_size:],
 for k in range(0, m, mini_batch_size):
     mini_batches.append((X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]))
 """,
+    "labels-from-X": """
+for k in range(num_complete_minibatches):
+    mini_batch_X = shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size]
+    mini_batch_Y = shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+if m % mini_batch_size != 0:
+    mini_batch_X = shuffled_X[:, num_complete_minibatches * mini_batch_size:]
+    mini_batch_Y = shuffled_X[:, num_complete_minibatches * mini_batch_size:]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+""",
+    "same-first-batch": """
+for k in range(num_complete_minibatches):
+    mini_batch_X = shuffled_X[:, 0:mini_batch_size]
+    mini_batch_Y = shuffled_Y[:, 0:mini_batch_size]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+if m % mini_batch_size != 0:
+    mini_batch_X = shuffled_X[:, num_complete_minibatches * mini_batch_size:]
+    mini_batch_Y = shuffled_Y[:, num_complete_minibatches * mini_batch_size:]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+""",
+    "overlapping-batches": """
+for k in range(num_complete_minibatches):
+    mini_batch_X = shuffled_X[:, k:k + mini_batch_size]
+    mini_batch_Y = shuffled_Y[:, k:k + mini_batch_size]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+if m % mini_batch_size != 0:
+    mini_batch_X = shuffled_X[:, num_complete_minibatches * mini_batch_size:]
+    mini_batch_Y = shuffled_Y[:, num_complete_minibatches * mini_batch_size:]
+    mini_batches.append((mini_batch_X, mini_batch_Y))
+""",
+    "last-batch-shifted": """
+for k in range(num_complete_minibatches):
+    mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                         shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+r = m % mini_batch_size
+if r != 0:
+    mini_batches.append((shuffled_X[:, -r - 1:-1], shuffled_Y[:, -r - 1:-1]))
+""",
+    "last-batch-from-k": """
+for k in range(num_complete_minibatches):
+    mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                         shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+if m % mini_batch_size != 0:
+    mini_batches.append((shuffled_X[:, k * mini_batch_size:], shuffled_Y[:, k * mini_batch_size:]))
+""",
+    "loop-variable-after-loop": """
+for k in range(num_complete_minibatches):
+    mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                         shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+if m % mini_batch_size != 0:
+    mini_batches.append((shuffled_X[:, (k + 1) * mini_batch_size:], shuffled_Y[:, (k + 1) * mini_batch_size:]))
+""",
     "last-batch-full-size": """
 for k in range(num_complete_minibatches):
     mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
@@ -74,6 +136,18 @@ for l in range(1, L + 1):
 MB_COMPREHENSION = """
 mini_batches = [(shuffled_X[:, k:k + mini_batch_size], shuffled_Y[:, k:k + mini_batch_size])
                 for k in range(0, m, mini_batch_size)]
+"""
+
+# Two mistakes at once: moved up the gradient, biases left alone.
+GD_TWO_MISTAKES = """
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] + learning_rate * grads["dW" + str(l)]
+"""
+# A mistake the catalogue does not know: each bias moves by the sum of its gradient.
+GD_SUMMED_BIAS = """
+for l in range(1, L + 1):
+    parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+    parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * np.sum(grads["db" + str(l)])
 """
 
 # A correct answer that makes a library-style warning reach stderr in the
@@ -108,4 +182,17 @@ SAMPLES = [
     _pair("no-learning-rate", "last-batch-full-size"),
     {"student": "first_layer_skipped", "answers": {GD_CELL: GD_WRONG["first-layer-skipped"], MB_CELL: "reference"},
      "expect": {GD: "first-layer-skipped", MB: "full"}},
+    _pair("bias-moved-by-dW", "labels-from-X"),
+    _pair("same-layer-every-time", "same-first-batch"),
+    {"student": "two_gd_mistakes__overlapping_batches",
+     "answers": {GD_CELL: GD_TWO_MISTAKES, MB_CELL: MB_WRONG["overlapping-batches"]},
+     "expect": {GD: ("flipped-sign", "biases-not-updated"), MB: "overlapping-batches"}},
+    {"student": "summed_bias__last_batch_shifted",
+     "answers": {GD_CELL: GD_SUMMED_BIAS, MB_CELL: MB_WRONG["last-batch-shifted"]},
+     "expect": {GD: {"diagnosis": "b1 differs"}, MB: "last-batch-shifted"}},
+    {"student": "last_batch_from_k", "answers": {GD_CELL: "reference", MB_CELL: MB_WRONG["last-batch-from-k"]},
+     "expect": {GD: "full", MB: "last-batch-from-k"}},
+    {"student": "loop_variable_after_loop",
+     "answers": {GD_CELL: "reference", MB_CELL: MB_WRONG["loop-variable-after-loop"]},
+     "expect": {GD: "full", MB: "loop-variable-after-loop"}},
 ]

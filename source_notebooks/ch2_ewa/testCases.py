@@ -1,20 +1,38 @@
-"""Test cases and checking helpers for the optimization chapters.
+"""Test cases and visible tests for the optimization chapters.
 
-Two kinds of things live here, both safe to show students:
-  * seeded builders for the test cases (inputs only, never expected outputs);
-  * generic checks that compare an answer with a reference and explain the
-    first difference without printing the expected values.
+Everything in this file is public: `course build` copies it into every
+assignment folder, beside the notebook. It holds
 
-This file is the single source of truth; `course build` copies it into every
-assignment folder and a test fails if a copy drifts.
+  * the cases of the visible tests, built from fixed seeds;
+  * visible_test: calls your function on one of those cases, prints what it
+    returned and says whether that is right. When your answer equals what a
+    known mistake gives, it names the mistake. The right answers, and the
+    answers of the known mistakes, on these cases are plain data in
+    visible_checks.json, which `course build` writes;
+  * the plain-data form in which answers leave a kernel (no pickle), and
+    run_cases, which the grader calls in your kernel to collect what your
+    functions return on its own cases.
+
+Grading never trusts what runs in your kernel: the grader judges the
+answers run_cases hands back in its own process, with references and
+checks that never enter the kernel (course/checks/ in the course's
+repository). This file only calls your functions and packs what they return.
 """
+import base64
 import copy
+import hashlib
+import json
+import os
 import warnings
 
 import numpy as np
 
+# What `from testCases import *` gives a notebook.
+__all__ = ["update_parameters_with_gd_test_case", "reordered_gradients_test_case", "random_mini_batches_test_case",
+           "indexed_data", "small_mini_batch_test_cases", "optimizer_test_case", "visible_test", "hidden_tests"]
 
-# ================================================================ builders
+
+# ================================================================ visible cases
 
 def update_parameters_with_gd_test_case():
     """The original assignment's case: seed 1, a 2-layer net, learning rate 0.01."""
@@ -35,6 +53,16 @@ def update_parameters_with_gd_test_case():
     return parameters, grads, learning_rate
 
 
+def reordered_gradients_test_case():
+    """A 2-layer net of square layers whose gradients are listed in another
+    order than the parameters: pairing them by position gives wrong values
+    instead of an error, so that mistake shows."""
+    rng = np.random.RandomState(4)
+    parameters = {"W1": rng.randn(2, 2), "b1": rng.randn(2, 1), "W2": rng.randn(2, 2), "b2": rng.randn(2, 1)}
+    grads = {"db2": rng.randn(2, 1), "dW1": rng.randn(2, 2), "dW2": rng.randn(2, 2), "db1": rng.randn(2, 1)}
+    return parameters, grads, 0.1
+
+
 def random_mini_batches_test_case():
     """The original assignment's case: X is 12288 x 148, so batches are 64, 64, 20."""
     np.random.seed(1)
@@ -44,53 +72,33 @@ def random_mini_batches_test_case():
     return X, Y, mini_batch_size
 
 
-def random_parameters(layer_dims, rng):
-    """Random parameters and matching gradients for a net with these layer sizes."""
-    parameters, grads = {}, {}
-    for l in range(1, len(layer_dims)):
-        shape_W, shape_b = (layer_dims[l], layer_dims[l - 1]), (layer_dims[l], 1)
-        parameters["W%d" % l] = rng.randn(*shape_W)
-        parameters["b%d" % l] = rng.randn(*shape_b)
-        grads["dW%d" % l] = rng.randn(*shape_W)
-        grads["db%d" % l] = rng.randn(*shape_b)
-    return parameters, grads
+def indexed_data(m, n_x=2, seed=0):
+    """X of shape (n_x, m) whose row 0 is the column index, and Y = that index.
 
-
-def reorder(d, rng):
-    """The same dict with its keys inserted in a shuffled order."""
-    keys = list(d)
-    rng.shuffle(keys)
-    return {k: d[k] for k in keys}
-
-
-def gd_update_cases(seed, n_cases=8):
-    """(description, (parameters, grads, learning_rate)) for nets of 1 to 4 layers.
-
-    Every other case lists the gradients in a different key order from the
-    parameters, so an answer that pairs them by position is caught.
+    Every column carries its own number, so you can read off which examples
+    ended up in which mini-batch, and whether X and Y stayed paired.
     """
     rng = np.random.RandomState(seed)
+    X = np.round(rng.randn(n_x, m), 2)
+    X[0, :] = np.arange(m)
+    Y = np.arange(m, dtype=float).reshape(1, m)
+    return X, Y
+
+
+def small_mini_batch_test_cases():
+    """[(X, Y, mini_batch_size, seed)]: 10 examples in batches of 4 (a short
+    last batch), 8 in batches of 4 (no leftover batch), and 3 in batches of
+    5 (not even one full batch)."""
     cases = []
-    for i in range(n_cases):
-        n_layers = 1 + i % 4
-        dims = [int(n) for n in rng.randint(1, 6, size=n_layers + 1)]
-        if i % 2:
-            # Square layers: pairing by position then gives wrong values rather
-            # than a shape error, so the mistake can be recognised and named.
-            dims = [dims[0]] * (n_layers + 1)
-        parameters, grads = random_parameters(dims, rng)
-        learning_rate = float(rng.uniform(0.001, 0.5))
-        desc = "%d-layer net %s, learning_rate=%.4g" % (n_layers, dims, learning_rate)
-        if i % 2:
-            grads = reorder(grads, rng)
-            desc += ", grads keys in another order"
-        cases.append((desc, (parameters, grads, learning_rate)))
+    for m, size, seed in [(10, 4, 0), (8, 4, 1), (3, 5, 2)]:
+        X, Y = indexed_data(m, seed=seed)
+        cases.append((X, Y, size, seed))
     return cases
 
 
 def optimizer_test_case():
-    """The visible tests' case: chapter 1's seed-1 network and gradients, plus a
-    state already carried from earlier steps (v of any sign, s >= 0)."""
+    """The original assignment's seed-1 network and gradients, plus a state
+    already carried from earlier steps (v of any sign, s >= 0)."""
     parameters, grads, _ = update_parameters_with_gd_test_case()
     rng = np.random.RandomState(2)
     v = {"d" + k: 0.1 * rng.randn(*w.shape) for k, w in parameters.items()}
@@ -98,64 +106,147 @@ def optimizer_test_case():
     return parameters, grads, v, s
 
 
-def parameter_cases(seed, n_cases=6):
-    """(description, (parameters,)) for nets of 1 to 4 layers, for the initialisers."""
-    rng = np.random.RandomState(seed)
-    cases = []
-    for i in range(n_cases):
-        dims = [int(n) for n in rng.randint(1, 6, size=2 + i % 4)]
-        cases.append(("%d-layer net %s" % (len(dims) - 1, dims), (random_parameters(dims, rng)[0],)))
-    return cases
+# ================================================================ answers as plain data
+#
+# encode turns a value into JSON-ready data: numbers, strings, lists, and
+# tagged objects for the rest ({"array": [dtype, shape, base64 bytes]},
+# {"tuple": [...]}, {"dict": [[key, value], ...]}, {"float": "nan"}).
+# Anything else becomes {"unsupported": its type's name}: the grader then
+# says what was returned. decode turns such data back into values and
+# refuses anything malformed or too large: it reads what a kernel sent.
+
+ARRAY_KINDS = "biuf"   # bool, int, unsigned, float: the dtypes answers may have
 
 
-def optimizer_cases(seed, state_names, hyper_names, n_cases=8, n_steps=3):
-    """(description, (parameters, grads_seq, state, t0, hyper)) for a few steps in a row.
+def encode(value):
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if np.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in ARRAY_KINDS:
+            return {"unsupported": "an array of dtype %s" % value.dtype}
+        plain = np.ascontiguousarray(value).view(np.ndarray)
+        return {"array": [plain.dtype.str, list(plain.shape), base64.b64encode(plain.tobytes()).decode()]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v) for v in value]}
+    if isinstance(value, dict):
+        return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
+    return {"unsupported": type(value).__name__}
 
-    state      -- {name: {"dW1": ..., "db1": ...}} for each name in state_names
-                  ("s" is kept >= 0); zeros at t0 = 1, otherwise a state carried
-                  from earlier steps
-    grads_seq  -- n_steps gradient dicts, applied one after the other
-    hyper      -- {name: value} for each name in hyper_names; epsilon is large in
-                  every other case, so that sqrt(s) + epsilon and
-                  sqrt(s + epsilon) give different answers
-    """
-    rng = np.random.RandomState(seed)
-    cases = []
-    for i in range(n_cases):
-        n_layers = 1 + i % 4
-        dims = [int(n) for n in rng.randint(1, 6, size=n_layers + 1)]
-        parameters, _ = random_parameters(dims, rng)
-        grads_seq = [random_parameters(dims, rng)[1] for _ in range(n_steps)]
-        fresh = i % 3 != 2
-        t0 = 1 if fresh else int(rng.randint(2, 50))
-        state = {}
-        for name in state_names:
-            state[name] = {"d" + k: (0.0 if fresh else 0.3) * (rng.randn(*w.shape) ** 2 if name == "s" else rng.randn(*w.shape))
-                           for k, w in parameters.items()}
-        every = {"learning_rate": float(rng.uniform(0.001, 0.1)),
-                 "beta": [0.9, 0.0, 0.5, float(rng.uniform(0.6, 0.99))][i % 4],
-                 "beta1": float(rng.uniform(0.5, 0.95)), "beta2": float(rng.uniform(0.9, 0.999)),
-                 "epsilon": [1e-8, 0.3][i % 2]}
-        hyper = {name: every[name] for name in hyper_names}
-        desc = "%d-layer net %s, %d steps from t=%d, %s, %s" % (
-            n_layers, dims, n_steps, t0, "state starting at zero" if fresh else "state carried from earlier steps",
-            ", ".join("%s=%.4g" % kv for kv in hyper.items()))
-        if i % 2:
-            grads_seq = [reorder(g, rng) for g in grads_seq]
-            desc += ", grads keys in another order"
-        cases.append((desc, (parameters, grads_seq, state, t0, hyper)))
-    return cases
+
+class Unsupported:
+    """Stands for a value that had no plain-data form, such as an object of a
+    class of its own; compares equal to nothing."""
+
+    def __init__(self, type_name):
+        self.type_name = str(type_name)[:100]
+
+    def __repr__(self):
+        return "<%s>" % self.type_name
+
+
+class Malformed(ValueError):
+    """Data that is not in the form encode writes."""
+
+
+def decode(data, max_items=4_000_000, max_depth=24):
+    """The value that `data` encodes. Raises Malformed for anything that
+    encode could not have written, or that holds more than max_items numbers
+    or nests deeper than max_depth."""
+    budget = [max_items]
+
+    def take(n):
+        budget[0] -= n
+        if budget[0] < 0:
+            raise Malformed("more than %d values" % max_items)
+
+    def walk(d, depth):
+        if depth > max_depth:
+            raise Malformed("nested deeper than %d levels" % max_depth)
+        take(1)
+        if d is None or isinstance(d, (bool, int, float, str)):
+            return d
+        if isinstance(d, list):
+            return [walk(v, depth + 1) for v in d]
+        if not (isinstance(d, dict) and len(d) == 1):
+            raise Malformed("unexpected %s" % type(d).__name__)
+        (tag, body), = d.items()
+        if tag == "tuple" and isinstance(body, list):
+            return tuple(walk(v, depth + 1) for v in body)
+        if tag == "dict" and isinstance(body, list):
+            out = {}
+            for pair in body:
+                if not (isinstance(pair, list) and len(pair) == 2):
+                    raise Malformed("a dict entry is not a [key, value] pair")
+                key = walk(pair[0], depth + 1)
+                if not isinstance(key, (str, int, float, bool, type(None), tuple)):
+                    raise Malformed("a dict key of type %s" % type(key).__name__)
+                out[key] = walk(pair[1], depth + 1)
+            return out
+        if tag == "float" and body in ("nan", "inf", "-inf"):
+            return float(body)
+        if tag == "unsupported" and isinstance(body, str):
+            return Unsupported(body)
+        if tag == "array" and isinstance(body, list) and len(body) == 3:
+            return _decode_array(*body, take=take)
+        raise Malformed("unknown tag %r" % str(tag)[:40])
+
+    return walk(data, 0)
+
+
+def _decode_array(dtype, shape, data, take):
+    if not (isinstance(dtype, str) and isinstance(shape, list) and isinstance(data, str) and len(shape) <= 8
+            and all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n for n in shape)):
+        raise Malformed("an array's dtype, shape or data is malformed")
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise Malformed("unknown dtype %r" % dtype[:40]) from None
+    if dt.kind not in ARRAY_KINDS or dt.itemsize > 16:
+        raise Malformed("arrays of dtype %s are not answers" % dt)
+    count = int(np.prod(shape, dtype=object))
+    take(count)
+    try:
+        raw = base64.b64decode(data.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise Malformed("an array's bytes are not base64") from None
+    if len(raw) != count * dt.itemsize:
+        raise Malformed("an array of shape %s has %d bytes" % (tuple(shape), len(raw)))
+    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+
+
+def fingerprint(name, args, kwargs):
+    """A short digest of a call: the function's name and its inputs."""
+    text = json.dumps(encode([name, list(args), dict(sorted(kwargs.items()))]), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+# ================================================================ calling a function on a case
+
+def quietly(fn, *args, **kwargs):
+    """fn(*args, **kwargs) with numpy's and Python's warnings silenced."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
 
 
 def optimizer_step(update, state_names, hyper, pass_t=False):
     """Adapt update(parameters, grads, *state, [t], **hyper) -> (parameters, *state)
-    to the form step(parameters, grads, state, t) -> (parameters, state) used by run_steps."""
+    to step(parameters, grads, state, t) -> (parameters, state), for run_steps."""
     def step(parameters, grads, state, t):
         args = [state[name] for name in state_names] + ([t] if pass_t else [])
         out = update(parameters, grads, *args, **hyper)
         if not (isinstance(out, tuple) and len(out) == 1 + len(state_names)):
             raise TypeError("the function should return the tuple (parameters, %s), got %s"
-                            % (", ".join(state_names), _describe(out)))
+                            % (", ".join(state_names), _kind(out)))
         return out[0], dict(zip(state_names, out[1:]))
     return step
 
@@ -170,85 +261,75 @@ def run_steps(step, parameters, grads_seq, state, t0=1):
     return record
 
 
-def _describe(value):
+def _kind(value):
     if isinstance(value, tuple):
         return "a tuple of %d items" % len(value)
     return "a %s" % type(value).__name__
 
 
-def lr_decay_cases(kind):
-    """(description, args) for the learning-rate schedules of chapter 4.
-
-    kind -- "per_epoch":   args (learning_rate0, epoch_num, decay_rate)
-            "exponential": args (learning_rate0, epoch_num, k)
-            "staircase":   args (learning_rate0, epoch_num, decay_rate, time_interval)
-    Epoch 0, large epochs, integer and float inputs; for the staircase, every
-    interval boundary tested with the epochs just before and just after it.
-    """
-    if kind == "per_epoch":
-        rows = [(0.5, 0, 1), (0.5, 1, 1), (0.1, 7, 0.3), (1, 10, 2), (0.01, 1000000, 0.5), (0.2, 3, 0.0)]
-    elif kind == "exponential":
-        rows = [(0.5, 0, 0.95), (0.5, 1, 0.95), (0.1, 7, 0.5), (1, 10, 0.95), (0.01, 1000, 0.99), (2, 3, 1)]
-    else:
-        rows = [(0.5, 0, 1, 1000), (0.5, 999, 1, 1000), (0.5, 1000, 1, 1000), (0.5, 1001, 1, 1000),
-                (0.5, 1600, 1, 1000), (0.5, 1999, 1, 1000), (0.5, 2000, 1, 1000), (0.5, 2500, 1, 1000),
-                (0.1, 3999, 0.3, 1000), (0.1, 10000000, 0.3, 1000), (1, 3000, 2, 1000),
-                (0.1, 3000.0, 0.5, 1000.0), (0.3, 7, 1, 3), (0.3, 5, 1, 1)]
-    names = {"per_epoch": "learning_rate0, epoch_num, decay_rate", "exponential": "learning_rate0, epoch_num, k",
-             "staircase": "learning_rate0, epoch_num, decay_rate, time_interval"}[kind].split(", ")
-    return [(", ".join("%s=%r" % nv for nv in zip(names, row)), row) for row in rows]
+def drive(fn, driver, case_input):
+    """Call fn on one case the way its check asks:
+    "call"  -- case_input is [args, kwargs]: fn(*args, **kwargs)
+    "steps" -- case_input is a dict: several optimizer steps in a row (run_steps)."""
+    if driver == "call":
+        args, kwargs = case_input
+        return fn(*args, **kwargs)
+    if driver == "steps":
+        step = optimizer_step(fn, case_input["state_names"], case_input["hyper"], case_input["pass_t"])
+        return run_steps(step, case_input["parameters"], case_input["grads_seq"], case_input["state"],
+                         case_input["t0"])
+    raise ValueError("unknown driver %r" % driver)
 
 
-def indexed_data(m, n_x=3, seed=0):
-    """X of shape (n_x, m) whose row 0 is the column index, and Y = that index.
-
-    Because every column carries its own index, a check can tell which
-    examples ended up where, and whether X and Y stayed paired.
-    """
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n_x, m)
-    X[0, :] = np.arange(m)
-    Y = np.arange(m, dtype=float).reshape(1, m)
-    return X, Y
+def outcome_of(fn, driver, case_input):
+    """{"result": what fn returned} or {"error": [exception type, message]}."""
+    try:
+        return {"result": quietly(drive, fn, driver, case_input)}
+    except Exception as e:   # a crash is part of the answer; the grader judges it
+        return {"error": [type(e).__name__, str(e)[:300]]}
 
 
-def mini_batch_cases():
-    """(description, (X, Y, mini_batch_size, seed)) covering the edge cases."""
-    cases = []
-    for m, size, seed in [(148, 64, 0),   # uneven: 64, 64, 20
-                          (128, 64, 1),   # m divisible by the batch size
-                          (300, 32, 2),   # many batches, a short last one
-                          (50, 64, 3),    # batch size bigger than m
-                          (64, 64, 4),    # batch size equal to m
-                          (9, 1, 5),      # stochastic gradient descent
-                          (1, 1, 6)]:     # a single example
-        X, Y = indexed_data(m, seed=seed)
-        desc = "m=%d, mini_batch_size=%d, seed=%d" % (m, size, seed)
-        cases.append((desc, (X, Y, size, seed)))
-    return cases
+def shared_parts(value):
+    """[[path, path]] of the arrays and dicts in `value` that are one and the
+    same object or share memory (e.g. `v = s = {}`)."""
+    found, seen = [], []
+
+    def walk(v, path):
+        if isinstance(v, (np.ndarray, dict)):
+            for other, where in seen:
+                if other is v or (isinstance(v, np.ndarray) and isinstance(other, np.ndarray)
+                                  and np.shares_memory(v, other)):
+                    found.append([where, path])
+            if len(seen) < 200:
+                seen.append((v, path))
+        if isinstance(v, dict):
+            for k, item in v.items():
+                walk(item, "%s[%r]" % (path, k))
+        elif isinstance(v, (list, tuple)):
+            for i, item in enumerate(v):
+                walk(item, "%s[%d]" % (path, i))
+
+    walk(value, "result")
+    return found
 
 
-def ewa_cases(seed):
-    """(description, (theta, beta)) for the exponentially weighted average.
-
-    Covers list and array input, a single value, integers, beta = 0 (the
-    average is the sequence itself), beta close to 1, and random series.
-    """
-    rng = np.random.RandomState(seed)
-    cases = [("theta=[40, 40] as a list, beta=0.98", ([40.0, 40.0], 0.98)),
-             ("a single value, beta=0.9", (np.array([7.5]), 0.9)),
-             ("a list of integers, beta=0.9", ([int(x) for x in rng.randint(-5, 30, size=12)], 0.9))]
-    for i, beta in enumerate([0.0, 0.999, 0.5, 0.9, 0.98, float(rng.uniform(0.01, 0.99))]):
-        T = int(rng.randint(2, 400))
-        if i % 2:
-            theta = 15 + 8 * rng.randn(T)                  # temperature-like noise
-        else:
-            theta = np.cumsum(rng.randn(T))                # a random walk
-        kind = "array"
-        if i % 3 == 2:
-            theta, kind = theta.tolist(), "list"
-        cases.append(("random %s of length %d, beta=%.4g" % (kind, T, beta), (theta, beta)))
-    return cases
+def run_cases(request, namespace):
+    """Called by the grader, in the kernel, under autograde: call the
+    functions named in `request` (JSON) on its cases and return what
+    happened, as JSON text. Judges nothing: the grader does, outside."""
+    outcomes = []
+    for call in decode(json.loads(request))["calls"]:
+        fn = namespace.get(call["function"])
+        if not callable(fn):
+            outcomes.append({"error": ["NameError", "%s is not defined" % call["function"]]})
+            continue
+        outcome = outcome_of(fn, call["driver"], call["input"])
+        if call.get("keep_args"):
+            outcome["args"] = call["input"]   # as the call left them
+        if call.get("aliases") and "result" in outcome:
+            outcome["shared"] = shared_parts(outcome["result"])
+        outcomes.append(outcome)
+    return json.dumps(encode(outcomes))
 
 
 # ================================================================ comparing
@@ -256,7 +337,8 @@ def ewa_cases(seed):
 def rel_error(x, y):
     """Largest relative error between two arrays (as in CS231n)."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))) if x.size else 0.0
+    with np.errstate(all="ignore"):
+        return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))) if x.size else 0.0
 
 
 def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
@@ -266,6 +348,8 @@ def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
     names the place, the shapes and the size of the error, never the expected
     values themselves.
     """
+    if isinstance(got, Unsupported):
+        return "%s is %s, which is not a number, an array or a container of them" % (path, got)
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return "%s should be a dict, got %s" % (path, type(got).__name__)
@@ -276,6 +360,9 @@ def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
             diff = first_difference(got[key], expected[key], "%s[%r]" % (path, key), rtol, atol)
             if diff:
                 return diff
+        extra = [k for k in got if k not in expected]
+        if extra:
+            return "%s has the key %r, which it should not have" % (path, extra[0])
         return None
     if isinstance(expected, (list, tuple)):
         if not isinstance(got, (list, tuple)):
@@ -287,17 +374,20 @@ def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
             if diff:
                 return diff
         return None
+    if expected is None or isinstance(expected, str):
+        return None if type(got) is type(expected) and got == expected else "%s should be %r" % (path, expected)
     if got is None:
         return "%s is None (did the function return its result?)" % path
     try:
+        if isinstance(got, (str, bytes, dict)):
+            raise TypeError
         got_a = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        return "%s should be numeric, got %s" % (path, type(got).__name__)
+        return "%s should be a number or an array, got a %s" % (path, type(got).__name__)
     exp_a = np.asarray(expected, dtype=float)
     if got_a.shape != exp_a.shape:
         return "%s has shape %s, expected %s" % (path, got_a.shape, exp_a.shape)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")  # this runs inside graded cells: stay off stderr
+    with np.errstate(all="ignore"):
         close = np.isclose(got_a, exp_a, rtol=rtol, atol=atol, equal_nan=True)
         if close.all():
             return None
@@ -310,168 +400,165 @@ def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
                    float(np.max(np.abs(got_a - exp_a)[~close])), rel_error(got_a, exp_a)))
 
 
-def quietly(fn, *args):
-    """Call fn(*args) with numpy and Python warnings silenced.
-
-    nbgrader zeroes a test cell that writes anything to stderr, so a library
-    warning must never cost a correct answer its points.
-    """
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return fn(*args)
+def same_outcome(got, expected):
+    """Whether two outcomes agree: equal results, or the same kind of error."""
+    if "error" in expected or "error" in got:
+        return "error" in expected and "error" in got and got["error"][0] == expected["error"][0]
+    return first_difference(got["result"], expected["result"]) is None
 
 
-# The mistake an exercise reports when it must leave its inputs unchanged.
+def digest(outcome):
+    """A short digest of an outcome, blind to differences below 6 significant
+    digits (and to dict order, lists against tuples, and arrays against
+    lists of numbers): two outcomes that same_outcome calls equal get the
+    same digest, unless a value sits right on a rounding boundary."""
+    def canonical(v):
+        if isinstance(v, dict):
+            return ["D", sorted([repr(k), canonical(x)] for k, x in v.items())]
+        if isinstance(v, (list, tuple)) and not all(isinstance(x, (int, float, np.number, np.bool_)) for x in v):
+            return ["L", [canonical(x) for x in v]]
+        if v is None or isinstance(v, (str, Unsupported)):
+            return ["O", repr(v)]
+        a = np.asarray(v, dtype=float)
+        a = np.where(np.abs(a) < 1e-9, 0.0, a) + 0.0   # no -0.0
+        return ["A", list(a.shape), [format(x, ".6g") for x in a.ravel()]]
+
+    text = json.dumps(["E", outcome["error"][0]] if "error" in outcome else canonical(outcome["result"]))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# The known mistake of an exercise whose inputs must stay as they were.
 CHANGED_INPUT = "changes-its-input"
+CHANGED_INPUT_SENTENCE = ("the function changed the input it was given; build the result in a new array "
+                          "and leave the argument as it was.")
+
+# The known mistake of a function whose results must not share memory.
+SHARED = "shares-arrays"
+SHARED_SENTENCE = ("two of the returned dicts share their arrays (v = s = ..., or a copy of the dict that "
+                   "keeps its arrays); they must be separate, since they are updated differently: build "
+                   "each with its own np.zeros.")
 
 
-def check_against_reference(student_fn, reference_fn, cases, mistakes=None, properties=None,
-                            inputs_unchanged=False, also_correct=None):
-    """Run student_fn on every case and compare with reference_fn.
-
-    cases      -- list of (description, args) pairs; args are deep-copied for
-                  every call, so answers that update in place are fine.
-    mistakes   -- {"mistake-id": (one sentence, wrong_fn)}: if the answer equals
-                  what wrong_fn returns, the failure names that mistake.
-    properties -- optional fn(result, *args) -> message or None, for checks
-                  that explain a wrong answer better than a value difference.
-    inputs_unchanged -- if True, changing an argument is the mistake CHANGED_INPUT.
-    also_correct -- optional (note, fn): answers equal to fn's are accepted too.
-                  This gives "error carried forward" credit to an exercise that
-                  builds on an earlier one the student got wrong.
-
-    Raises AssertionError with a message about the first failing case.
-    """
-    mistakes = mistakes or {}
-    answers = [_outcome(student_fn, args) for _, args in cases]
-    carried = False
-    for i, ((desc, args), (got, error, after)) in enumerate(zip(cases, answers), 1):
-        where = "Case %d of %d (%s)" % (i, len(cases), desc)
-        if isinstance(error, NotImplementedError):
-            raise AssertionError("%s: the function is not implemented yet." % where)
-        if error is not None:
-            crashed = "the function raised %s: %s" % (type(error).__name__, error)
-            mistake_id = _explaining_mistake(mistakes, cases, answers, i - 1, every_case_only=True)
-            if mistake_id:
-                raise AssertionError("%s: known mistake [%s]: %s (%s)" % (where, mistake_id, mistakes[mistake_id][0], crashed))
-            raise AssertionError("%s: %s" % (where, crashed))
-        diff = first_difference(got, quietly(reference_fn, *copy.deepcopy(args)))
-        if diff is not None and also_correct is not None:
-            alternative, alt_error, _ = _outcome(also_correct[1], args)
-            if alt_error is None and first_difference(got, alternative) is None:
-                diff, carried = None, True
-        if diff is None:
-            if inputs_unchanged and first_difference(after, args) is not None:
-                raise AssertionError("%s: known mistake [%s]: the function changed the input it was given; "
-                                     "build the result in a new array and leave the argument as it was."
-                                     % (where, CHANGED_INPUT))
-            continue
-        mistake_id = _explaining_mistake(mistakes, cases, answers, i - 1)
-        if mistake_id:
-            raise AssertionError("%s: known mistake [%s]: %s" % (where, mistake_id, mistakes[mistake_id][0]))
-        if properties is not None:
-            msg = properties(got, *copy.deepcopy(args))
-            if msg:
-                raise AssertionError("%s: %s" % (where, msg))
-        raise AssertionError("%s: %s" % (where, diff))
-    print("All %d cases passed." % len(cases))
-    if carried:
-        print(also_correct[0])
+def explain_not_written(name):
+    return ("%s is not written yet: write its code between START CODE HERE and END CODE HERE, "
+            "in place of `raise NotImplementedError()`." % name)
 
 
-def _outcome(fn, args):
-    """(result, None, args after the call) or (None, the exception, args).
+# ================================================================ the visible tests
 
-    fn gets a copy of args, so the caller can see whether it changed them.
-    """
-    args = copy.deepcopy(args)
+VISIBLE_CHECKS = "visible_checks.json"   # beside this file; written by `course build`
+_visible = {}
+_seen = {}   # function name -> (the function, {case fingerprint: outcome}): its visible runs so far
+
+
+def load_visible_checks(path=None):
+    """The visible cases' right answers and mistakes, from VISIBLE_CHECKS."""
+    path = path or os.path.join(os.path.dirname(os.path.abspath(__file__)), VISIBLE_CHECKS)
+    if path not in _visible:
+        with open(path) as f:
+            _visible[path] = json.load(f)
+    return _visible[path]
+
+
+def show(value, name="result"):
+    """Print an answer so that it can be read: each key or item on its own."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            show(item, "%s[%r]" % (name, key))
+    elif isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, dict, list, tuple)) for v in value):
+        for i, item in enumerate(value):
+            show(item, "%s[%d]" % (name, i))
+    else:
+        text = np.array2string(value, precision=8) if isinstance(value, np.ndarray) else repr(value)
+        print("%s =%s%s" % (name, "\n" if "\n" in text else " ", text))
+
+
+def _relative_errors(got, expected, name="result"):
+    """Print the relative error of each array or number that has the expected shape."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in expected:
+            if key in got:
+                _relative_errors(got[key], expected[key], "%s[%r]" % (name, key))
+        return
     try:
-        return quietly(fn, *args), None, args
-    except Exception as e:  # a crash in student code is a failed check, explained later
-        return None, e, args
+        g, e = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return
+    if g.shape == e.shape and e.ndim <= 2:
+        print("%-16s relative error %.2e" % (name, rel_error(g, e)))
 
 
-def _explaining_mistake(mistakes, cases, answers, failing, every_case_only=False):
-    """The id of the mistake that reproduces the answer.
+def visible_test(fn, *args, checks=None, **kwargs):
+    """Call fn(*args, **kwargs), print what it returned, and check it against
+    the right answer for these inputs. Returns what fn returned.
 
-    Prefer one that reproduces it on every case (two mistakes can agree on one
-    case, e.g. 'first layer skipped' and 'last layer skipped' on a 1-layer
-    net); otherwise take one that reproduces the failing case. Raising the
-    same kind of exception on a case counts as reproducing it, so a mistake
-    that divides by zero at epoch 0 can still be named.
+    A wrong answer raises AssertionError with what is wrong; if it equals
+    what a known mistake gives here (and on the other visible cases of fn
+    you ran), the message names the mistake.
     """
-    found = {}   # (mistake id, case) -> whether it reproduces; each mistake runs once per case
-
-    def reproduces(mistake_id, k):
-        if (mistake_id, k) not in found:
-            wrong, error, _ = _outcome(mistakes[mistake_id][1], cases[k][1])
-            got, got_error, _ = answers[k]
-            if error is not None or got_error is not None:
-                found[mistake_id, k] = error is not None and got_error is not None and type(error) is type(got_error)
-            else:
-                found[mistake_id, k] = first_difference(got, wrong) is None
-        return found[mistake_id, k]
-
-    for mistake_id in mistakes:
-        if all(reproduces(mistake_id, k) for k in range(len(cases))):
-            return mistake_id
-    if every_case_only:
-        return None
-    for mistake_id in mistakes:
-        if reproduces(mistake_id, failing):
-            return mistake_id
-    return None
-
-
-def check_close(got, expected, name="result"):
-    """Visible-test helper: print each entry's relative error, then assert.
-
-    Use it only with expected values that are already shown in the notebook.
-    """
-    items = expected.items() if isinstance(expected, dict) else [(name, expected)]
-    got_items = got if isinstance(expected, dict) else {name: got}
-    for key, value in items:
-        if isinstance(got_items, dict) and key in got_items:
-            try:
-                print("%-4s relative error %.2e" % (key, rel_error(got_items[key], value)))
-            except (TypeError, ValueError):
-                pass
-    diff = first_difference(got, expected, name)
-    assert diff is None, diff
-    print("All values match.")
+    name = getattr(fn, "__name__", repr(fn))
+    data = load_visible_checks(checks)
+    key = fingerprint(name, args, kwargs)
+    entry = data["cases"].get(key)
+    if entry is None:
+        raise AssertionError("there is no right answer on file for %s on these inputs; run the test as "
+                             "it is written in this cell" % name)
+    print("Visible case %d of %d for %s: %s" % (entry["number"], entry["of"], name, entry["description"]))
+    before = copy.deepcopy([list(args), kwargs])
+    try:
+        result = quietly(fn, *args, **kwargs)
+        outcome = {"result": result}
+    except NotImplementedError:
+        raise AssertionError(explain_not_written(name)) from None
+    except Exception as e:   # named below if a known mistake crashes the same way
+        outcome, result = {"error": [type(e).__name__, str(e)]}, None
+    if _seen.get(name, (None,))[0] is not fn:   # a new definition: forget the old one's answers
+        _seen[name] = (fn, {})
+    seen = _seen[name][1]
+    seen[key] = outcome
+    expected = decode(entry["expected"])
+    if "result" in outcome:
+        show(result)
+        if "result" in expected:
+            _relative_errors(result, expected["result"])
+    if same_outcome(outcome, expected):
+        if entry["inputs_unchanged"] and first_difference([list(args), kwargs], before) is not None:
+            raise AssertionError("known mistake [%s]: %s" % (CHANGED_INPUT, CHANGED_INPUT_SENTENCE))
+        if entry["separate_results"] and shared_parts(result):
+            raise AssertionError("known mistake [%s]: %s" % (SHARED, SHARED_SENTENCE))
+        print("All values match.")
+        return result
+    raise AssertionError(_visible_message(name, outcome, expected, entry, data, seen))
 
 
-# ================================================================ mini-batch checks
+def _visible_message(name, outcome, expected, entry, data, seen):
+    """Name the known mistake (or pair) that gives every answer seen so far
+    on the visible cases of `name`, if exactly one does; else say what differs."""
+    def gives(ids, case, got):
+        known = dict((tuple(i), d) for i, d in case["mistakes"]).get(tuple(ids))
+        return digest(got) == known if known else same_outcome(got, decode(case["expected"]))
 
-def mini_batch_problems(mini_batches, X, Y, mini_batch_size, seed=0):
-    """Explain what is wrong with a partition of (X, Y), or return None.
+    candidates = [ids for ids, _ in entry["mistakes"]
+                  if all(gives(ids, data["cases"][key], got) for key, got in seen.items())]
+    matches = [ids for ids in candidates if len(ids) == 1] or candidates
+    if len(matches) == 1:
+        sentences = data["mistakes"].get(name, {})
+        return "; and ".join("known mistake [%s]: %s" % (i, sentences[i]) for i in matches[0])
+    if "error" in outcome:
+        what = "%s raised %s: %s" % (name, outcome["error"][0], outcome["error"][1])
+    elif "error" in expected:
+        what = "%s returned a value, but on these inputs it should raise %s" % (name, expected["error"][0])
+    else:
+        what = first_difference(outcome["result"], expected["result"])
+    if matches:
+        what += " (this is what each of these known mistakes gives here: %s)" % "; ".join(
+            " with ".join(ids) for ids in matches)
+    if entry["uses"]:
+        what += "; %s calls %s: if that fails its own test, fix it first" % (name, " and ".join(entry["uses"]))
+    return what
 
-    Needs X and Y built by indexed_data, whose row 0 and labels hold each
-    example's index. Checks the structure, not the shuffle order.
-    """
-    m = X.shape[1]
-    if not isinstance(mini_batches, list):
-        return "the result should be a list of (mini_batch_X, mini_batch_Y) tuples, got %s" % type(mini_batches).__name__
-    seen = []
-    for k, batch in enumerate(mini_batches):
-        if not (isinstance(batch, tuple) and len(batch) == 2):
-            return "mini-batch %d should be a tuple (mini_batch_X, mini_batch_Y)" % k
-        bx, by = np.asarray(batch[0]), np.asarray(batch[1])
-        if bx.ndim != 2 or by.ndim != 2 or bx.shape[0] != X.shape[0] or by.shape[0] != 1:
-            return "mini-batch %d has shapes %s and %s; expected (%d, n) and (1, n)" % (k, bx.shape, by.shape, X.shape[0])
-        if bx.shape[1] == 0:
-            return "mini-batch %d is empty; when m is a multiple of mini_batch_size there is no leftover batch" % k
-        if bx.shape[1] != by.shape[1]:
-            return "mini-batch %d has %d X columns but %d labels" % (k, bx.shape[1], by.shape[1])
-        is_last = k == len(mini_batches) - 1
-        if (not is_last and bx.shape[1] != mini_batch_size) or bx.shape[1] > mini_batch_size:
-            return "mini-batch %d has %d examples; all but the last must have mini_batch_size=%d" % (k, bx.shape[1], mini_batch_size)
-        if not np.array_equal(bx[0, :], by[0, :]):
-            return "in mini-batch %d the labels are not the labels of the X columns beside them (X and Y must be shuffled together)" % k
-        seen.extend(bx[0, :].astype(int).tolist())
-    counts = np.bincount(np.asarray(seen, dtype=int), minlength=m) if seen else np.zeros(m, int)
-    if counts.size > m or np.any(counts > 1):
-        return "some examples appear in more than one mini-batch (%d columns in total for m=%d)" % (len(seen), m)
-    if np.any(counts == 0):
-        return "%d of the %d examples are in no mini-batch" % (int(np.sum(counts == 0)), m)
-    return None
+
+def hidden_tests(name):
+    """What a hidden test cell does when you run it yourself: nothing. The
+    grader runs these tests, outside your kernel."""
+    print("The hidden tests of %s run when your work is graded." % name)
