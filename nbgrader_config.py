@@ -15,13 +15,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # loop is stopped well before it holds up a whole batch.
 c.Execute.timeout = 120
 
-# nbgrader zeroes a test cell with any stderr output. The checks silence
-# warnings they trigger themselves; this drops any that still reach stderr
-# (numpy RuntimeWarning, a library's FutureWarning...), so a correct answer
-# never loses points to a warning. Errors are unaffected: they are not stderr.
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"\w+Warning: "
-
 # Long training cells that no grade depends on are tagged "skip-when-grading"
 # and not run by autograde (see course/preprocessors.py). The tag is stripped
 # from graded, solution and locked cells right after nbgrader restores them,

@@ -150,8 +150,9 @@ for l in range(1, L + 1):
     parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * np.sum(grads["db" + str(l)])
 """
 
-# A correct answer that makes a library-style warning reach stderr in the
-# visible test: nbgrader would zero that cell without the IgnorePattern config.
+# A correct answer that writes a library-style warning to stderr. nbgrader
+# zeroes a test cell with any stderr; here a test cell's outputs are the
+# grader's verdict, so the warning costs nothing.
 GD_WITH_WARNING = """
 import warnings
 warnings.warn("this call will change in a future release", FutureWarning)
