@@ -52,3 +52,6 @@ c.Autograde.autograde_preprocessors = [
 # back from the gradebook and graded (stock nbgrader leaves it ungraded,
 # "needs manual grade"). course grade reports that it happened.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback pages show what students' code displayed: keep its scripts out.
+c.HTMLExporter.sanitize_html = True

@@ -16,7 +16,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
-from . import CourseError, layout, precheck, preprocessors, suspicious, workspace
+from . import CourseError, files, layout, precheck, preprocessors, sandbox, suspicious, workspace
 from . import notebooks as nbs
 
 MISTAKE = re.compile(r"known mistake \[([\w-]+)\]")
@@ -81,7 +81,11 @@ def autograded_outputs(root, assignment, student):
     found = []
     folder = Path(root) / layout.AUTOGRADED / student / assignment
     for path in layout.notebooks(folder):
-        for i, cell in enumerate(nbs.read(path).cells):
+        try:
+            cells = nbs.read(path).cells
+        except Exception:   # written by nbgrader, but a broken one must not stop the table
+            continue
+        for i, cell in enumerate(cells):
             where = nbs.grade_id(cell) or "cell %d" % (i + 1)
             found += [(cell, where, out) for out in cell.get("outputs", [])]
     return found
@@ -137,12 +141,16 @@ def run_problems(outputs):
 
 
 def grade(root, assignment=None, log=print, students=None, force=True, workers=None, settings=None,
-          progress=False, engine="local", scheduler=None):
+          progress=False, engine="local", scheduler=None, isolated=True):
     """Grade the submissions of one assignment (or of all of them), each in
     its own workspace. With force=False, submissions already graded from the
-    same files are not graded again (a batch that was cut short resumes)."""
+    same files are not graded again (a batch that was cut short resumes).
+    Refuses, with nothing changed, where kernels cannot be sandboxed, unless
+    isolated=False."""
     names = [layout.check_assignment(root, assignment)] if assignment else layout.assignments(root)
     require_gradebook(root)
+    if isolated and not sandbox.bwrap():
+        raise CourseError(sandbox.UNAVAILABLE)
     root = Path(root)
     jobs, rejected, order = [], {}, []
     for name in names:
@@ -166,7 +174,7 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
     def done(name, student, error):
         errors[(name, student)] = error
         scores, max_scores = read[(name, student)] = read_scores(root, name, student)
-        write("  graded %-28s %-16s %s" % (student, name, "ERROR: " + error if error or scores is None else
+        write("  graded %-28s %-16s %s" % (layout.shown(student), name, "ERROR: " + error if error or scores is None else
                                            "%g/%g" % (sum(scores.values()), sum(max_scores.values()))))
         bar.set_postfix(failed=sum(1 for e in errors.values() if e))
         bar.update()
@@ -175,10 +183,10 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
         with workspace.scratch_folder() as scratch, bar:
             if engine == "dask" or scheduler:
                 workspace.grade_many_dask(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
-                                          settings=settings, on_done=done, scheduler=scheduler)
+                                          settings=settings, on_done=done, scheduler=scheduler, isolated=isolated)
             else:
                 workspace.grade_many(root, jobs, scratch, workers=workers or os.cpu_count() or 1,
-                                     settings=settings, on_done=done)
+                                     settings=settings, on_done=done, isolated=isolated)
         results = []
         for key in order:
             if key in rejected:
@@ -212,12 +220,12 @@ def table(results):
         rows = [r for r in results if r.assignment == assignment]
         exercises = sorted({ex for r in rows for ex in r.max_scores}, key=_exercise_order(rows))
         maxes = next((r.max_scores for r in rows if r.max_scores), {})
-        width = max([len("student")] + [len(r.student) for r in rows])
+        width = max([len("student")] + [len(layout.shown(r.student)) for r in rows])
         head = ["%-*s" % (width, "student")] + ["%s (%g)" % (ex, maxes.get(ex, 0)) for ex in exercises] + ["total"]
         out.append("== %s" % assignment)
         out.append("  ".join(head))
         for r in rows:
-            cells = ["%-*s" % (width, r.student)]
+            cells = ["%-*s" % (width, layout.shown(r.student))]
             if r.error:
                 out.append(cells[0] + "  NOT GRADED: " + r.error)
                 out += _findings(r, width)

@@ -1,4 +1,5 @@
 """Where things live in a course folder. One place, so every step agrees."""
+import re
 from pathlib import Path
 
 from . import CourseError
@@ -48,8 +49,26 @@ def notebooks(folder):
 
 
 def students(root, assignment):
-    """Student ids with a folder for this assignment under submitted/."""
+    """Student ids with something for this assignment under submitted/ (a
+    folder, or a link the precheck will refuse)."""
     sub = Path(root) / SUBMITTED
     if not sub.is_dir():
         return []
-    return sorted(p.name for p in sub.iterdir() if (p / assignment).is_dir())
+    return sorted(p.name for p in sub.iterdir() if (p / assignment).is_dir() or (p / assignment).is_symlink())
+
+
+# Student ids become folder names, table rows, CSV cells and gradebook keys.
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
+
+
+def student_id_problem(student):
+    """Why a student id is refused, or ''."""
+    if STUDENT_ID.fullmatch(student):
+        return ""
+    return ("the student id %s is refused: an id is 1 to 64 letters, digits and . _ @ + -, starting with a "
+            "letter or digit" % ascii(student)[:80])
+
+
+def shown(student):
+    """A student id as a table may print it: an id that was refused, escaped."""
+    return student if STUDENT_ID.fullmatch(student) else ascii(student)[:80]

@@ -13,6 +13,10 @@ def read(path):
     return nbformat.read(str(path), as_version=4)
 
 
+def reads(data):
+    return nbformat.reads(data.decode("utf-8") if isinstance(data, bytes) else data, as_version=4)
+
+
 def grade_id(cell):
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 

@@ -1,45 +1,80 @@
 """Check each submission before nbgrader sees it, so that bad input gets a
 clear message of its own instead of nbgrader's (or none at all).
 
-    every release notebook present -> readable text -> JSON -> a notebook
-    -> nbformat 4 -> no graded cell duplicated
+    a safe student id -> real folders, no link, FIFO or device anywhere ->
+    every release notebook present -> not too large -> readable text ->
+    JSON, not nested too deep -> a notebook -> nbformat 4 -> no graded cell
+    duplicated
 
 A submission with a problem is reported and left out of the nbgrader run;
-the others are graded as usual. Submitted files are only read, never written.
+the others are graded as usual. Submitted files are only read, never
+written, and never through a link (course/files.py).
 """
+import itertools
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
-from . import layout
+from . import files, layout
 from . import notebooks as nbs
+
+MAX_DEPTH = 64   # of a notebook's JSON: nbformat's own schema needs about 10
 
 
 def problems(root, assignment, student):
     """Everything that stops this submission from being graded, as sentences."""
     root = Path(root)
+    why = layout.student_id_problem(student)
+    if why:
+        return [why]
     folder = root / layout.SUBMITTED / student / assignment
-    found = []
+    for path in (folder.parent, folder):
+        if not files.is_folder(path):
+            return ["%s is a link or not a folder; a submission is a folder of files" % path.relative_to(root)]
+    try:
+        found = files.entries(folder)
+    except (OSError, files.UnsafeFile) as e:
+        return ["the submission folder cannot be read: %s" % e]
+    odd = ["%s is %s" % (rel, what) for rel, what in found if what not in ("a file", "a folder")]
+    if odd:
+        return ["the submission holds what is not a plain file: %s; remove it and submit again" % "; ".join(odd)]
+    names = {rel for rel, _ in found}
+    problems = []
     for released in layout.notebooks(root / layout.RELEASE / assignment):
-        path = folder / released.name
-        if not path.is_file():
-            others = sorted(p.name for p in folder.glob("*.ipynb"))
-            found.append("%s is missing%s" % (released.name, " (found %s instead)" % ", ".join(others) if others else ""))
+        if released.name not in names:
+            others = sorted(n for n in names if n.endswith(".ipynb"))
+            problems.append("%s is missing%s" % (released.name, " (found %s instead)" % ", ".join(others)
+                                                 if others else ""))
             continue
-        problem = notebook_problem(path)
+        problem = notebook_problem(folder / released.name)
         if problem:
-            found.append("%s %s" % (released.name, problem))
-    return found
+            problems.append("%s %s" % (released.name, problem))
+    return problems
+
+
+def read_notebook(path):
+    """A submitted notebook, read safely (no link, a size limit), or None."""
+    try:
+        return nbs.reads(files.read_bytes(path))
+    except Exception:   # anything a student can send: precheck says what
+        return None
 
 
 def notebook_problem(path):
     """What is wrong with one submitted notebook file, or ''."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = files.read_bytes(path).decode("utf-8")
+    except files.UnsafeFile as e:
+        return "cannot be read: %s" % e
     except UnicodeDecodeError:
         return "is not a text file, so not a notebook"
+    if depth(text) > MAX_DEPTH:
+        return "is nested more than %d levels deep, which no notebook is" % MAX_DEPTH
     try:
         raw = json.loads(text)
+    except RecursionError:
+        return "is nested too deeply to be read"
     except ValueError as e:
         return "is not valid JSON (%s); was it edited outside Jupyter, or cut short?" % e
     if not isinstance(raw, dict) or "nbformat" not in raw:
@@ -56,6 +91,16 @@ def notebook_problem(path):
     return ""
 
 
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+
+def depth(text):
+    """How deep JSON text nests, counted on its brackets outside strings,
+    without parsing it (a parser's recursion stops on a hostile file)."""
+    steps = [1 if ch in "[{" else -1 for ch in re.findall(r"[\[\]{}]", STRING.sub("", text))]
+    return max(itertools.accumulate(steps), default=0)
+
+
 def structure_notes(root, assignment, student):
     """How the graded cells of a readable submission differ from the release:
     deleted, stripped of their metadata, retyped or moved. Grading goes on
@@ -64,9 +109,8 @@ def structure_notes(root, assignment, student):
     root = Path(root)
     notes = []
     for released in layout.notebooks(root / layout.RELEASE / assignment):
-        try:
-            nb = nbs.read(root / layout.SUBMITTED / student / assignment / released.name)
-        except Exception:
+        nb = read_notebook(root / layout.SUBMITTED / student / assignment / released.name)
+        if nb is None:
             continue
         release = [c for c in nbs.read(released).cells if nbs.grade_id(c)]
         theirs = {nbs.grade_id(c): c for c in nb.cells if nbs.grade_id(c)}

@@ -34,7 +34,7 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from nbclient.exceptions import DeadKernelError
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Bool, Integer, Unicode
 
 from . import checks
 from . import notebooks as nbs
@@ -72,6 +72,7 @@ class OnlySkipUngradedCells(NbGraderPreprocessor):
 WRONG = "WrongAnswer"        # the ename of a failed check
 ANSWERS = "__course_answers__"
 MAX_ANSWER_CHARS = judge.MAX_ANSWER_CHARS
+MAX_MESSAGE_BYTES = 2 * MAX_ANSWER_CHARS   # a reply that carries the answers fits
 
 
 def error_output(ename, evalue):
@@ -138,6 +139,9 @@ class ReadyClient(AsyncKernelClient):
         # The kernel opens its ports a moment after it starts; zmq retries a
         # refused connection every 100 ms by default.
         self.context.setsockopt(zmq.RECONNECT_IVL, 10)
+        # A larger message from the kernel is dropped (its connection reset),
+        # never held in this process's memory.
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
         return super().start_channels(*args, **kwargs)
 
     def execute(self, code, *args, **kwargs):
@@ -163,6 +167,13 @@ class JudgedExecute(Execute):
 
     notebook_timeout = Integer(600, help="Seconds the whole notebook may run.").tag(config=True)
     max_output_chars = Integer(200_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
+    # No grade depends on what the kernel sends on IOPub, which may go
+    # quiet early (a message over MAX_MESSAGE_BYTES is dropped with its
+    # connection): a cell whose output stops short is not an error.
+    raise_on_iopub_timeout = Bool(False).tag(config=True)
+    kernel_folder = Unicode("", help="Where the kernel starts, if not beside the notebook: a folder of the "
+                                     "files the notebook needs, which the grader never reads back "
+                                     "(course/sandbox.py).").tag(config=True)
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
@@ -176,7 +187,15 @@ class JudgedExecute(Execute):
         self._chars = 0
         self._reply = None          # the last execute reply
         self._exercises = checks.exercises((resources or {}).get("nbgrader", {}).get("assignment", ""))
-        return super().preprocess(nb, resources, km)
+        if not self.kernel_folder:
+            return super().preprocess(nb, resources, km)
+        metadata = resources.setdefault("metadata", {})
+        beside = metadata.get("path")
+        metadata["path"] = self.kernel_folder   # nbclient starts the kernel there
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            metadata["path"] = beside
 
     def on_cell_executed(self, **kwargs):
         self._reply = kwargs["execute_reply"]

@@ -24,7 +24,7 @@ import functools
 import re
 from pathlib import Path
 
-from . import layout
+from . import layout, precheck
 from . import notebooks as nbs
 
 MODULES = {"np", "numpy", "math", "builtins", "__builtins__", "sys", "testCases", "opt_utils",
@@ -177,9 +177,8 @@ def scan_submission(root, assignment, student):
     helpers, given = scan_context(root, assignment)
     out = []
     for released in layout.notebooks(Path(root) / layout.RELEASE / assignment):
-        try:
-            nb = nbs.read(Path(root) / layout.SUBMITTED / student / assignment / released.name)
-        except Exception:
+        nb = precheck.read_notebook(Path(root) / layout.SUBMITTED / student / assignment / released.name)
+        if nb is None:
             continue
         out += scan(nb, helpers, given)
     return out

@@ -7,28 +7,30 @@
     gradebook in one transaction -> put the autograded folder in place ->
     write the "done" record
 
-Why a workspace: the kernel's working folder holds nothing but this
-submission, so student code cannot reach the gradebook, the source
-notebooks or other students' work (with bubblewrap it cannot even see
-them); a submission that crashes or hangs its grader takes only its own
-child process down; and the course gradebook has exactly one writer, this
-process, so parallel graders never meet in SQLite.
+Why a workspace: a submission that crashes or hangs its grader takes only
+its own child process down, and the course gradebook has exactly one
+writer, this process, so parallel graders never meet in SQLite.
 
-Submitted files are only read. Files a student added beside the notebooks
-are not copied: a `numpy.py` next to the notebook would shadow numpy.
+The kernel never sees the workspace. It works in a folder of its own
+(course/sandbox.py: a size-limited tmpfs in its sandbox, holding read-only
+copies of the workspace's `kernel` folder, the files the notebook needs),
+and nothing it writes reaches the host but its Unix sockets. nbgrader
+writes the autograded notebook into the workspace, where no kernel can
+reach, and only regular files are copied from there into the course.
+
+Submitted files are only read, never through a link. Files a student added
+beside the notebooks are not copied: a `numpy.py` next to the notebook
+would shadow numpy.
 
 Kernels from a factory: when a batch has at least as many students as
 workers, each worker has a lane: one kernel factory (course/zygote.py),
-started once, in a sandbox that sees only the lane's notebook folders, one
-per assignment, and the folder of its kernels' Unix sockets. The worker
-takes one student at a time; each of the student's workspaces reaches its
-notebook folder through a link. Before each notebook it waits until the
-factory has killed everything the last notebook left running and wiped the
-sandbox's /tmp and /dev/shm, then empties every folder of the lane: nothing
-of the last notebook, or of the last student, stays where the next kernel
-can see it. A job taken by an idle worker at the end of the batch is graded
-in a workspace of its own, with a fresh kernel, so that no factory's
-sandbox ever shows it.
+started once, in a sandbox that sees only, read-only, the files each
+assignment's notebook needs, and the folder of its kernels' Unix sockets.
+The worker takes one student at a time. Before each notebook it waits
+until the factory has killed everything the last notebook left running and
+wiped the sandbox's /tmp (with the last kernel's working folder),
+/dev/shm and /dev/mqueue, then empties the sockets folder. A job taken by
+an idle worker at the end of the batch is graded with a kernel of its own.
 """
 import contextlib
 import hashlib
@@ -37,13 +39,14 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
 import shutil
 import signal
 import tempfile
 import time
 from pathlib import Path
 
-from . import CourseError, layout, nbgrader_cli, sandbox
+from . import CourseError, cgroups, files, layout, nbgrader_cli, sandbox
 
 RECORD = ".course-graded.json"   # in autograded/<student>/<assignment>/, written last
 SCRATCH_PREFIX = "course-grading-"
@@ -86,12 +89,14 @@ def remove_stale_scratch(where):
 
 
 def submission_digest(root, assignment, student):
-    """sha256 over every submitted file's name and bytes."""
+    """sha256 over the names, kinds and bytes of everything submitted; a link
+    or a special file counts by its name and kind, and is never read."""
     folder = Path(root) / layout.SUBMITTED / student / assignment
     h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
+    for rel, what in files.entries(folder):
+        h.update(rel.encode() + b"\0" + what.encode() + b"\0")
+        if what == "a file":
+            h.update(files.read_bytes(folder / rel) + b"\0")
     return h.hexdigest()
 
 
@@ -101,18 +106,24 @@ def record_path(root, assignment, student):
 
 def read_record(root, assignment, student):
     try:
-        return json.loads(record_path(root, assignment, student).read_text())
-    except (OSError, ValueError):
+        return json.loads(files.read_bytes(record_path(root, assignment, student)))
+    except (files.UnsafeFile, ValueError, RecursionError):
         return None
 
 
 def is_done(root, assignment, student):
     """Graded already, from exactly the files submitted now."""
     record = read_record(root, assignment, student)
-    return bool(record) and record.get("digest") == submission_digest(root, assignment, student)
+    try:
+        return bool(record) and record.get("digest") == submission_digest(root, assignment, student)
+    except (OSError, files.UnsafeFile):
+        return False
 
 
-def prepare(root, assignment, student, scratch, gradebook_copy, limits):
+KERNEL = "kernel"   # in a workspace: the files the notebook needs, for the kernel's working folder
+
+
+def prepare(root, assignment, student, scratch, gradebook_copy, limits, isolated=True):
     """Build the scratch course for one submission; return (folder, files left out)."""
     root = Path(root)
     ws = Path(scratch) / ("%s--%s" % (assignment, student))
@@ -120,24 +131,24 @@ def prepare(root, assignment, student, scratch, gradebook_copy, limits):
     ws.mkdir(parents=True)
     shutil.copy(root / "nbgrader_config.py", ws / "nbgrader_config.py")
     shutil.copy(gradebook_copy, ws / "gradebook.db")
-    src = ws / layout.SOURCE / assignment       # helper files only: no notebook, no solution
-    src.mkdir(parents=True)
-    for f in (root / layout.SOURCE / assignment).iterdir():
-        if f.is_file() and f.suffix != ".ipynb":
-            shutil.copy(f, src / f.name)
-    submitted = root / layout.SUBMITTED / student / assignment
-    dest = ws / layout.SUBMITTED / student / assignment
-    dest.mkdir(parents=True)
+    source = root / layout.SOURCE / assignment
+    helpers = [f.name for f in source.iterdir() if f.is_file() and f.suffix != ".ipynb"]
+    for where in (ws / layout.SOURCE / assignment, ws / KERNEL):   # helper files only: no notebook, no solution
+        files.copy_files(source, where, helpers)
     wanted = {p.name for p in layout.notebooks(root / layout.RELEASE / assignment)} | {"timestamp.txt"}
-    left_out = []
-    for f in sorted(submitted.rglob("*")):
-        rel = f.relative_to(submitted)
-        if f.is_file() and str(rel) in wanted:
-            shutil.copy(f, dest / rel)
-        elif f.is_file():
-            left_out.append(str(rel))
-    sandbox.write_kernelspec(str(ws / "jupyter"), limits)
+    left_out = files.copy_files(root / layout.SUBMITTED / student / assignment,
+                                ws / layout.SUBMITTED / student / assignment, wanted)
     return ws, left_out
+
+
+def control_group(limits):
+    """A control group for one sandbox (course/cgroups.py): its memory, all
+    processes together, a little above one kernel's address space, and its
+    number of processes. [] where the system lets us make none."""
+    if not cgroups.available():
+        return []
+    settings = dict(sandbox.LIMITS, **(limits or {}))
+    return cgroups.make(int(settings["COURSE_KERNEL_MEMORY_MB"]) + 512, int(settings["COURSE_KERNEL_PROCESSES"]))
 
 
 def autograde_in(ws, assignment, student, settings):
@@ -167,7 +178,8 @@ def _autograde(ws, assignment, student, settings):
     error = ""
     if not result["success"]:   # a cell that timed out or a kernel that died is not a grading failure
         error = nbgrader_cli.reason_in(log) or "nbgrader could not grade this submission"
-    outcome = {"error": error, "log": log[-20000:]}
+    outcome = {"error": error, "log": log[-20000:],
+               "grader_max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
     with Gradebook("sqlite:///%s" % (ws / "gradebook.db")) as gb:
         try:
             sub = gb.find_submission(assignment, student)
@@ -221,11 +233,12 @@ def _no_sync(connection, _record):
 SOCKET_PATH_ROOM = 107 - len("/sockets-XXXXXXXX/kernel-NNNNN")
 
 
-def socket_settings(folder):
+def kernel_settings(sockets, kernel_folder):
     """Config for a grader whose kernel talks to it over Unix sockets in
-    `folder` (ipc), not TCP: the kernel's sandbox binds that folder and has
-    no network at all."""
-    return {"KernelManager.transport": "ipc", "KernelManager.ip": os.path.join(str(folder), "kernel")}
+    `sockets` (ipc), not TCP: the kernel's sandbox binds that folder and has
+    no network at all; and works on the files of `kernel_folder`."""
+    return {"KernelManager.transport": "ipc", "KernelManager.ip": os.path.join(str(sockets), "kernel"),
+            "JudgedExecute.kernel_folder": str(kernel_folder)}
 
 
 def _child(ws, assignment, student, settings, parent):
@@ -312,28 +325,29 @@ def _new_submission(gb, assignment, student):
 
 
 def put_in_place(root, ws, assignment, student, outcome, left_out, digest):
-    """Move the autograded folder into the course, then write the record."""
+    """Copy the autograded notebook and files into the course (regular files
+    only, never through a link), then write the record."""
     final = Path(root) / layout.AUTOGRADED / student / assignment
     made = Path(ws) / layout.AUTOGRADED / student / assignment
     for rel, data in outcome.pop("autograded", {}).items():   # sent back as data by a Dask worker
-        (made / rel).parent.mkdir(parents=True, exist_ok=True)
-        (made / rel).write_bytes(data)
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    if made.is_dir():
-        shutil.move(str(made), str(final))
+        if "/" not in rel and rel not in (".", ".."):
+            made.mkdir(parents=True, exist_ok=True)
+            (made / rel).write_bytes(data)
+    new = final.with_name(final.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    if files.is_folder(made):
+        files.copy_files(made, new)
     else:
-        final.mkdir()
-    shutil.rmtree(old, ignore_errors=True)
+        new.mkdir(parents=True)
     record = {"digest": digest, "error": outcome.get("error", ""), "left_out": left_out,
-              "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    (final / RECORD).write_text(json.dumps(record, indent=1))
+              "graded_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "grader_max_rss_mb": outcome.get("grader_max_rss_mb")}
+    (new / RECORD).write_text(json.dumps(record, indent=1))
+    shutil.rmtree(final, ignore_errors=True)
+    new.rename(final)
 
 
-def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_limit=900, on_done=None):
+def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_limit=900, on_done=None,
+               isolated=True):
     """Grade [(assignment, student)] in workspaces, `workers` at a time.
     Calls on_done(assignment, student, error) as each finishes.
 
@@ -352,50 +366,57 @@ def grade_many(root, jobs, scratch, workers=1, limits=None, settings=None, wall_
     by_student = {}
     for assignment, student in jobs:
         by_student.setdefault(student, []).append(assignment)
-    factories = len(by_student) >= workers and bool(sandbox.bwrap())
+    factories = len(by_student) >= workers and isolated and bool(sandbox.bwrap())
     if factories:
         queue = list(by_student.items())
     else:
         queue = [(student, [assignment]) for assignment, student in jobs]
     assignments = sorted({assignment for assignment, _ in jobs})
     lane_numbers = itertools.count()
-    slots = []
+    slots, lanes = [], []
+    if cgroups.available():
+        cgroups.remove_stale()
     try:
         while queue or slots:
             while len(slots) < workers and (queue or _busiest(slots)):
                 if queue:
-                    lane = _lane(scratch, next(lane_numbers), assignments) if factories else None
-                    slot = _open_slot(root, *queue.pop(0), lane, scratch, gradebook_copy, limits)
+                    lane = _lane(root, scratch, next(lane_numbers), assignments, limits) if factories else None
+                    lanes += [lane] if lane else []
+                    slot = _open_slot(*queue.pop(0), lane, scratch)
                 else:   # the batch's tail: a worker would idle, so it takes a job from a busy one
-                    slot = _open_slot(root, *_take_last(_busiest(slots)), None, scratch, gradebook_copy, limits)
-                _next_job(root, slot, gradebook_copy, limits, settings)
+                    slot = _open_slot(*_take_last(_busiest(slots)), None, scratch)
+                _next_job(root, slot, gradebook_copy, limits, settings, isolated)
                 slots.append(slot)
             # wake as soon as a grader ends (its sentinel), or each second for the wall limit
             multiprocessing.connection.wait([slot["job"][1].sentinel for slot in slots], timeout=1.0)
             for slot in list(slots):
-                assignment, proc, ws, left_out, digest, started = slot["job"]
+                assignment, proc, ws, left_out, digest, started, group = slot["job"]
                 timed_out = proc.is_alive() and time.monotonic() - started > wall_limit
                 if proc.is_alive() and not timed_out:
                     continue
                 if not timed_out:
                     proc.join()
                 stop(proc)   # with whatever the grader left behind in its group
+                cgroups.remove(group)
                 finish(root, assignment, slot["student"], ws, left_out, digest,
                        outcome_of(ws, proc, timed_out, wall_limit), on_done)
                 if not slot["todo"] and slot["lane"] and queue:
                     # the worker's next student, in the same factory
-                    new = _open_slot(root, *queue.pop(0), slot["lane"], scratch, gradebook_copy, limits)
+                    new = _open_slot(*queue.pop(0), slot["lane"], scratch)
                     new["zygote"], slot["zygote"] = slot["zygote"], None
                     slots[slots.index(slot)] = slot = new
                 if slot["todo"]:
-                    _next_job(root, slot, gradebook_copy, limits, settings)
+                    _next_job(root, slot, gradebook_copy, limits, settings, isolated)
                 else:
                     _stop_zygote(slot)
                     slots.remove(slot)
     finally:
         for slot in slots:
             stop(slot["job"][1])
+            cgroups.remove(slot["job"][-1])
             _stop_zygote(slot)
+        for lane in lanes:
+            cgroups.remove(lane["group"])
 
 
 def _busiest(slots):
@@ -406,77 +427,72 @@ def _busiest(slots):
 
 def _take_last(slot):
     """Take the last job waiting in `slot` out of it: (student, [assignment])."""
-    assignment = slot["todo"].pop()
-    ready = slot["ready"].pop(assignment, None)
-    if ready:   # its workspace, made in advance: the job gets one of its own, outside any factory
-        shutil.rmtree(ready[0], ignore_errors=True)   # removes the link to the lane, not the lane
-    return slot["student"], [assignment]
+    return slot["student"], [slot["todo"].pop()]
 
 
-def _lane(scratch, number, assignments):
-    """A worker's folders: {"notebooks": {assignment: folder}, "sockets":
+def _lane(root, scratch, number, assignments, limits):
+    """A worker's folders: {"helpers": {assignment: folder}, "sockets":
     folder}. Its kernel factory's sandbox sees these and nothing else of the
-    course: a notebook folder per assignment, and one for the sockets its
+    course: read-only, the files each assignment's notebook needs (the same
+    for every student), and read-write, the folder of the sockets its
     kernels and their graders talk through."""
     top = Path(scratch) / ("lane-%d" % number)
-    lane = {"notebooks": {a: top / a / layout.AUTOGRADED for a in assignments}, "sockets": top / "sockets"}
-    for folder in _lane_folders(lane):
-        folder.mkdir(parents=True)
+    lane = {"top": top, "helpers": {a: top / "helpers" / a for a in assignments}, "sockets": top / "sockets",
+            "group": control_group(limits)}   # the factory's, for one notebook at a time
+    for assignment, folder in lane["helpers"].items():
+        source = Path(root) / layout.SOURCE / assignment
+        files.copy_files(source, folder, [f.name for f in source.iterdir() if f.is_file() and f.suffix != ".ipynb"])
+    lane["sockets"].mkdir(parents=True)
     return lane
 
 
-def _lane_folders(lane):
-    return [*lane["notebooks"].values(), lane["sockets"]]
-
-
-def _open_slot(root, student, assignments, lane, scratch, gradebook_copy, limits):
-    """One student's jobs, graded in turn. With a `lane`, every workspace is
-    made now, its autograded folder a link to the lane's notebook folder for
-    that assignment. Other slots get their own scratch folder: none of theirs
-    may ever be in a factory's sandbox."""
+def _open_slot(student, assignments, lane, scratch):
+    """One student's jobs, graded in turn, with the lane's factory if any.
+    Other slots get their own scratch folder."""
     scratch = Path(scratch) / ("student-%s" % student if lane else "alone")
-    slot = {"student": student, "todo": list(assignments), "ready": {}, "zygote": None, "scratch": scratch,
-            "lane": lane}
-    for assignment in (assignments if lane else []):
-        digest = submission_digest(root, assignment, student)
-        ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
-        (ws / layout.AUTOGRADED).symlink_to(lane["notebooks"][assignment], target_is_directory=True)
-        slot["ready"][assignment] = (ws, left_out, digest)
-    return slot
+    return {"student": student, "todo": list(assignments), "zygote": None, "scratch": scratch, "lane": lane}
 
 
-def _next_job(root, slot, gradebook_copy, limits, settings):
+def _next_job(root, slot, gradebook_copy, limits, settings, isolated):
     assignment, student, scratch = slot["todo"].pop(0), slot["student"], slot["scratch"]
-    if assignment in slot["ready"]:
-        ws, left_out, digest = slot["ready"].pop(assignment)
-        address = _clean_zygote(slot, _lane_folders(slot["lane"]), scratch, limits)
-        for folder in _lane_folders(slot["lane"]):   # nothing an earlier kernel left may stay
-            for p in folder.iterdir():
-                if p.is_dir() and not p.is_symlink():
-                    shutil.rmtree(p)
-                else:
-                    p.unlink()
-        sandbox.write_kernelspec(str(ws / "jupyter"), limits, zygote=address)
+    digest = submission_digest(root, assignment, student)
+    ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits, isolated)
+    group = []
+    if slot["lane"]:
         sockets = slot["lane"]["sockets"]
+        address = _clean_zygote(slot, scratch, limits)
+        for p in sockets.iterdir():   # nothing an earlier kernel left may stay
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+        if address is None:   # no factory: a kernel of its own, in a group of its own
+            group = control_group(limits)
+        sandbox.write_kernelspec(str(ws / "jupyter"), limits, zygote=address, isolated=isolated, cgroups=group)
+        kernel_folder = slot["lane"]["helpers"][assignment]
     else:
-        digest = submission_digest(root, assignment, student)
-        ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
         sockets = tempfile.mkdtemp(prefix="sockets-", dir=Path(scratch).parent)   # the batch's: a short path
-    settings = dict(settings or {}, **socket_settings(sockets))
-    slot["job"] = (assignment, start(ws, assignment, student, settings), ws, left_out, digest, time.monotonic())
+        group = control_group(limits)
+        sandbox.write_kernelspec(str(ws / "jupyter"), limits, isolated=isolated, cgroups=group)
+        kernel_folder = ws / KERNEL
+    settings = dict(settings or {}, **kernel_settings(sockets, kernel_folder))
+    slot["job"] = (assignment, start(ws, assignment, student, settings), ws, left_out, digest, time.monotonic(),
+                   group)
 
 
-def _clean_zygote(slot, folders, scratch, limits):
+def _clean_zygote(slot, scratch, limits):
     """The address of the student's kernel factory once nothing of the last
     notebook runs in it; a new factory if the old one is gone or stuck (a
     notebook may kill it); None, for plain kernels, if that fails too."""
+    lane = slot["lane"]
     for attempt in range(2):
         if slot["zygote"] and sandbox.zygote_clean(slot["zygote"][1]):
             return slot["zygote"][1]
         _stop_zygote(slot)
         if attempt == 0:
             # its socket in the batch's scratch folder: a short path (the limit is 108 bytes)
-            slot["zygote"] = sandbox.start_zygote(str(Path(scratch).parent), [str(f) for f in folders], limits)
+            slot["zygote"] = sandbox.start_zygote(str(Path(scratch).parent), [str(lane["sockets"])],
+                                                  [str(lane["top"] / "helpers")], limits, lane["group"])
     return None
 
 
@@ -536,11 +552,12 @@ def finish(root, assignment, student, ws, left_out, digest, outcome, on_done=Non
 # The worker grades with the same autograde_in as the local engine; the
 # merge into the gradebook stays here, with the one writer.
 
-def payload(ws, assignment, student, settings):
+def payload(ws, assignment, student, settings, isolated=True):
     ws = Path(ws)
-    files = {str(p.relative_to(ws)): p.read_bytes() for p in sorted(ws.rglob("*"))
-             if p.is_file() and "jupyter" not in p.relative_to(ws).parts}
-    return {"assignment": assignment, "student": student, "files": files, "settings": settings}
+    data = {str(p.relative_to(ws)): p.read_bytes() for p in sorted(ws.rglob("*"))
+            if p.is_file() and "jupyter" not in p.relative_to(ws).parts}
+    return {"assignment": assignment, "student": student, "files": data, "settings": settings,
+            "isolated": isolated}
 
 
 def run_payload(job, limits=None):
@@ -550,21 +567,26 @@ def run_payload(job, limits=None):
         for rel, data in job["files"].items():
             (ws / rel).parent.mkdir(parents=True, exist_ok=True)
             (ws / rel).write_bytes(data)
-        sandbox.write_kernelspec(str(ws / "jupyter"), limits)
+        group = control_group(limits)
+        sandbox.write_kernelspec(str(ws / "jupyter"), limits, isolated=job["isolated"], cgroups=group)
         sockets = Path(tmp) / "sockets"
         sockets.mkdir()
         try:
-            autograde_in(ws, job["assignment"], job["student"], dict(job["settings"], **socket_settings(sockets)))
+            autograde_in(ws, job["assignment"], job["student"],
+                         dict(job["settings"], **kernel_settings(sockets, ws / KERNEL)))
             outcome = json.loads((ws / "outcome.json").read_text())
+            made = ws / layout.AUTOGRADED / job["student"] / job["assignment"]
+            outcome["autograded"] = {rel: files.read_bytes(made / rel) for rel, what in files.entries(made)
+                                     if what == "a file" and "/" not in rel}
         except Exception as e:   # reported for this submission; the batch goes on
             return {"error": "grading failed on the worker: %s: %s" % (type(e).__name__, e)}
-        made = ws / layout.AUTOGRADED / job["student"] / job["assignment"]
-        outcome["autograded"] = {str(p.relative_to(made)): p.read_bytes() for p in made.rglob("*")
-                                 if p.is_file() and "__pycache__" not in p.parts}
+        finally:
+            cgroups.remove(group)
         return outcome
 
 
-def grade_many_dask(root, jobs, scratch, workers=1, limits=None, settings=None, on_done=None, scheduler=None):
+def grade_many_dask(root, jobs, scratch, workers=1, limits=None, settings=None, on_done=None, scheduler=None,
+                    isolated=True):
     """grade_many on Dask: an embedded LocalCluster, or the cluster at `scheduler`."""
     from dask.distributed import Client, LocalCluster, as_completed
     root = Path(root)
@@ -579,8 +601,9 @@ def grade_many_dask(root, jobs, scratch, workers=1, limits=None, settings=None, 
         futures = {}
         for assignment, student in jobs:
             digest = submission_digest(root, assignment, student)
-            ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits)
-            future = client.submit(run_payload, payload(ws, assignment, student, settings or {}), limits, pure=False)
+            ws, left_out = prepare(root, assignment, student, scratch, gradebook_copy, limits, isolated)
+            future = client.submit(run_payload, payload(ws, assignment, student, settings or {}, isolated), limits,
+                                   pure=False)
             futures[future] = (assignment, student, ws, left_out, digest)
         for future in as_completed(futures):
             assignment, student, ws, left_out, digest = futures[future]

@@ -5,24 +5,24 @@ of this process is ready in under 0.1 s of CPU.
 
 It runs inside bubblewrap (course/sandbox.py starts it as
 `python -c <this file's source> LISTEN_FD`), where it sees the Python
-installation, an empty /tmp and /dev/shm, the worker's notebook working
-folders, which hold one student's notebooks at a time, and the folder of
-its kernels' Unix sockets: nothing of the course, nor of other students,
-and no network.
+installation, size-limited /tmp and /dev/shm, the files each assignment's
+notebook needs (read-only), and the folder of its kernels' Unix sockets:
+nothing of the course, nor of any student, and no network.
 
 It serves one request at a time on the listening socket, a line of JSON:
-    {"cwd": FOLDER, "connection": TEXT, "options": [...]}  fork a kernel
-        working in FOLDER with that connection file and those ipykernel
-        options; answer {"exit": CODE} when it ends, and kill it if the
-        asker (the kernel launcher) goes away first
+    {"files": FOLDER, "connection": TEXT, "options": [...]}  fork a kernel
+        that works in a new folder of /tmp holding a copy of FOLDER's
+        files, with that connection file and those ipykernel options;
+        answer {"exit": CODE} when it ends, and kill it if the asker (the
+        kernel launcher) goes away first
     {"sync": true}  answer {"clean": true}
 Each kernel gets a new home folder. After each kernel it kills every other
 process in the sandbox (a daemon a notebook left behind must not touch the
-next notebook), then empties the folders a kernel can write to other than
-the notebook folders (the grader empties those): /tmp, with that home, and
-/dev/shm; and it removes System V IPC objects. The sandbox's root is
-read-only. So the next kernel, maybe another student's, starts from what
-the first one found.
+next notebook), then empties every folder a kernel can write to but its
+sockets' (the grader empties that): /tmp, with that home and that working
+folder, /dev/shm and /dev/mqueue; and it removes System V IPC objects. The
+sandbox's root is read-only. So the next kernel, maybe another student's,
+starts from what the first one found.
 Since requests are served in turn, a "clean" answer means that nothing of
 the previous notebook still runs.
 
@@ -61,12 +61,21 @@ def not_traceable():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
+def working_folder(files):
+    """A new folder in /tmp with a copy of each regular file of `files`."""
+    folder = tempfile.mkdtemp(prefix="work-", dir="/tmp")
+    for entry in os.scandir(files):
+        if entry.is_file(follow_symlinks=False):
+            shutil.copyfile(entry.path, os.path.join(folder, entry.name))
+    return folder
+
+
 def kernel(request, home):
     """In the forked child: become the notebook's kernel. Never returns."""
     code = 1
     try:
         os.setsid()
-        os.chdir(request["cwd"])
+        os.chdir(working_folder(request["files"]))
         os.environ["HOME"] = home
         import numpy
         numpy.random.seed()   # as a fresh kernel does when it imports numpy: its own entropy
@@ -142,7 +151,7 @@ def clean_up(mounts):
         if time.monotonic() > deadline:
             os._exit(1)   # the sandbox ends with this process; the grader starts a new one
         time.sleep(0.005)
-    for folder in ("/tmp", "/dev/shm"):
+    for folder in ("/tmp", "/dev/shm", "/dev/mqueue"):   # POSIX message queues are files in /dev/mqueue
         wipe(folder, mounts)
     remove_ipc()
 
@@ -220,7 +229,7 @@ def serve(listen_fd):
                 request = read_request(conn)
             except (OSError, ValueError):
                 continue
-            if "cwd" in request:
+            if "files" in request:
                 # A new home for each kernel, so that nothing an earlier one
                 # planted (IPython startup files, Jupyter config) is read.
                 home = tempfile.mkdtemp(prefix="home-", dir="/tmp")

@@ -112,6 +112,111 @@ for _what, _try in [
     except Exception as _e:
         print("blocked: " + _what)
 ''' % LISTENER.getsockname()[1]
+# Issue 18: code added after a right answer to exercise 1, trying the
+# plumbing around the kernel. ROOT is filled in with the course folder.
+CANARY = "COURSE_TEST_CANARY"   # set in the grading process's environment by the test session
+ESCAPES = {
+    # links named like what the grader writes or reads, pointing into the course, and a FIFO named like a notebook
+    "plants_links": """
+import os
+for _name, _target in [("ch2_ewa.ipynb", ROOT + "/gradebook.db"), (".course-graded.json", ROOT + "/gradebook.db"),
+                       ("leak.ipynb", ROOT + "/source_notebooks/ch2_ewa/ch2_ewa.ipynb"),
+                       ("other.py", ROOT + "/submitted/reference/ch2_ewa/ch2_ewa.ipynb"),
+                       ("home", os.path.expanduser("~"))]:
+    for _where in (".", "/tmp"):
+        try:
+            os.symlink(_target, os.path.join(_where, _name))
+        except OSError:
+            pass
+os.mkfifo("fifo.ipynb")
+open("not-a-notebook.ipynb", "w").write("this is not JSON")
+_planted = {".course-graded.json", "ch2_ewa.ipynb", "leak.ipynb", "other.py", "home", "fifo.ipynb", "not-a-notebook.ipynb"}
+print("planted in the working folder:", sorted(_planted & set(os.listdir("."))))
+""",
+    # the grading process's environment, through /proc
+    "reads_environment": """
+import glob
+_seen = []
+for _p in glob.glob("/proc/[0-9]*/environ"):
+    try:
+        _seen.append(open(_p, "rb").read())
+    except OSError:
+        pass
+print("environment bytes seen:", sum(map(len, _seen)), "canary seen:", any(CANARY.encode() in e for e in _seen))
+""",
+    # fills /tmp and the working folder, and starts processes without end
+    "exhausts_limits": """
+import os, time
+def _fill(folder):
+    total, err = 0, "no limit met"
+    try:
+        for i in range(64):
+            with open(os.path.join(folder, "fill%d" % i), "wb") as f:
+                for _ in range(32):
+                    f.write(b"x" * (1 << 20))
+                    total += 1
+    except OSError as e:
+        err = e.strerror
+    for i in range(64):
+        try:
+            os.remove(os.path.join(folder, "fill%d" % i))
+        except OSError:
+            pass
+    return "%d MB, then %s" % (total, err)
+print("tmp:", _fill("/tmp"))
+print("working folder:", _fill("."))
+_pids, _err = [], "no limit met"
+for _ in range(400):
+    try:
+        _pid = os.fork()
+    except OSError as e:
+        _err = e.strerror
+        break
+    if _pid == 0:
+        time.sleep(60)
+        os._exit(0)
+    _pids.append(_pid)
+print("processes started:", len(_pids), "then", _err)
+for _pid in _pids:
+    os.kill(_pid, 9)
+    os.waitpid(_pid, 0)
+""",
+    # one output message of 300 MB
+    "huge_message": "print('y' * 300_000_000)\n",
+    # three processes of 900 MB each, at once
+    "memory_across_processes": """
+import os, time
+_held, _children = 0, []
+for _ in range(3):
+    _read, _write = os.pipe()
+    _pid = os.fork()
+    if _pid == 0:
+        _block = bytearray(900 << 20)
+        _block[::4096] = b"x" * len(range(0, len(_block), 4096))   # touch every page
+        os.write(_write, b"k")
+        time.sleep(30)
+        os._exit(0)
+    os.close(_write)
+    _children.append((_pid, _read))
+for _pid, _read in _children:
+    if os.read(_read, 1) == b"k":   # it held its 900 MB: does it still, now that all have tried?
+        _held += 1
+time.sleep(1)
+_alive = sum(os.waitpid(_pid, os.WNOHANG) == (0, 0) for _pid, _ in _children)
+print("children holding 900 MB at once:", min(_held, _alive))
+for _pid, _ in _children:
+    try:
+        os.kill(_pid, 9)
+        os.waitpid(_pid, 0)
+    except OSError:
+        pass
+""",
+    # a script in the HTML the feedback page shows
+    "script_in_output": """
+from IPython.display import HTML, display
+display(HTML("<b>bold</b><script>document.title = 'INJECTED'</script>"))
+""",
+}
 RESOURCE = {  # code added after exercise 1's function; the function is still defined
     "infinite_loop": "while True:\n    pass\n",
     "memory_bomb": "_hog = []\nwhile True:\n    _hog.append(bytearray(100 * 2**20))\n",
@@ -168,6 +273,11 @@ def other_submissions(root):
         nbs.cell_by_id(nb, EWA_CELL).source += "\n" + code
         _file(root, "zz_" + name, nb)
         made["zz_" + name] = name
+    for name, code in ESCAPES.items():
+        nb = _answered(root, reference[EWA_CELL])
+        nbs.cell_by_id(nb, EWA_CELL).source += "\nROOT = %r\nCANARY = %r\n%s" % (str(root), CANARY, code)
+        _file(root, "zz_" + name, nb)
+        made["zz_" + name] = name
     nb = _answered(root, reference[EWA_CELL])
     nbs.cell_by_id(nb, BIAS_CELL).source += "\nimport os\nos._exit(1)\n"
     _file(root, "zz_os_exit", nb)
@@ -187,4 +297,43 @@ def other_submissions(root):
         edit(nb)
         _file(root, "zz_" + name, nb)
         made["zz_" + name] = name
+    return made
+
+
+def hostile_folders(root):
+    """{student: phrase}: submission folders that must be refused before
+    grading, each with a phrase its message must contain."""
+    release = root / "release" / ASSIGNMENT / (ASSIGNMENT + ".ipynb")
+    made = {}
+
+    def folder(student):
+        path = root / "submitted" / student / ASSIGNMENT
+        path.mkdir(parents=True)
+        return path
+
+    import os
+    os.symlink(root / "source_notebooks" / ASSIGNMENT / (ASSIGNMENT + ".ipynb"),
+               folder("zz_link_to_the_source") / (ASSIGNMENT + ".ipynb"))
+    made["zz_link_to_the_source"] = "is a link"
+    path = folder("zz_fifo")
+    path.joinpath(ASSIGNMENT + ".ipynb").write_bytes(release.read_bytes())
+    os.mkfifo(path / "pipe.ipynb")
+    made["zz_fifo"] = "pipe.ipynb is a FIFO"
+    path = folder("zz_proc_mem")
+    path.joinpath(ASSIGNMENT + ".ipynb").write_bytes(release.read_bytes())
+    os.symlink("/proc/self/mem", path / "data.bin")
+    made["zz_proc_mem"] = "data.bin is a link"
+    nb = nbformat.read(str(release), as_version=4)
+    nb.metadata["deep"] = "@DEEP@"
+    text = nbformat.writes(nb).replace('"@DEEP@"', '{"d": ' * 100000 + "{}" + "}" * 100000)
+    folder("zz_deep_metadata").joinpath(ASSIGNMENT + ".ipynb").write_text(text)
+    made["zz_deep_metadata"] = "nested more than"
+    nb = nbformat.read(str(release), as_version=4)
+    nb.metadata["padding"] = "x" * (40 << 20)
+    folder("zz_huge").joinpath(ASSIGNMENT + ".ipynb").write_text(nbformat.writes(nb))
+    made["zz_huge"] = "larger than"
+    (root / "submitted" / "zz_bad\nid").mkdir()
+    (root / "submitted" / "zz_bad\nid" / ASSIGNMENT).symlink_to(root / "submitted" / WRONG / ASSIGNMENT)
+    made["zz_bad\nid"] = "student id"
+    hostile_folders.made = made
     return made

@@ -2,7 +2,9 @@
 course, files every sample submission of every chapter and grades them all
 once with plain nbgrader; the grading tests then read its results."""
 import hashlib
+import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import sys
@@ -16,7 +18,7 @@ BROKEN = "zz_broken_json"  # a malformed submission filed beside the samples
 
 sys.path.insert(0, str(REPO))
 
-from course import build, cohort, demo, grade, layout, preprocessors  # noqa: E402
+from course import build, cohort, demo, grade, layout, preprocessors, sandbox  # noqa: E402
 from course import notebooks as nbs  # noqa: E402
 from course.notebooks import python_of  # noqa: E402,F401 (used by the tests)
 from run_alone import run_alone  # noqa: E402,F401 (used by the tests)
@@ -42,10 +44,30 @@ def bad_inputs(assignment, release_nb):
 
 
 def tree_digest(folder):
-    """{relative path: sha256} of every file under folder."""
+    """{relative path: sha256, or what it is} of everything under folder,
+    links and FIFOs included, never followed nor opened."""
+    from course import files
     folder = Path(folder)
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {rel: hashlib.sha256(files.read_bytes(folder / rel, 64 << 20)).hexdigest() if what == "a file" else what
+            for rel, what in files.entries(folder, 100000)}
+
+
+# The gradebook's own tables: what grading must leave exactly as it was
+# (it writes students, submissions, grades and comments only).
+DEFINITIONS = ("assignment", "notebook", "base_cell", "grade_cells", "solution_cells", "task_cells",
+               "source_cells", "alembic_version")
+
+
+def gradebook_definitions(root):
+    with sqlite3.connect(str(Path(root) / "gradebook.db")) as db:
+        tables = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+        return {t: sorted(map(repr, db.execute("select * from %s" % t))) for t in DEFINITIONS if t in tables}
+
+
+# Where no sandbox works (user namespaces turned off), the suite grades
+# without one, and the tests that need it are skipped, saying why.
+ISOLATED = bool(sandbox.bwrap())
+NO_SANDBOX = "no bubblewrap works on this machine (see the README's threat model)"
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +90,8 @@ def graded(built):
     adversarial submissions of tests/attacks.py."""
     attacks.tamper_submissions(built)
     attacks.other_submissions(built)
+    attacks.hostile_folders(built)
+    os.environ[attacks.CANARY] = "a secret of the grading process"
     for assignment in layout.assignments(built):
         cohort.make_cohort(built, assignment)
         release_nb = layout.notebooks(built / layout.RELEASE / assignment)[0]
@@ -75,9 +99,9 @@ def graded(built):
             path = built / layout.SUBMITTED / student / assignment / name
             path.parent.mkdir(parents=True)
             path.write_bytes(content)
-    before = tree_digest(built / layout.SUBMITTED)
-    results = grade.grade(built, log=lambda *_: None, settings=SUITE_SETTINGS, workers=2)
-    after = tree_digest(built / layout.SUBMITTED)
+    before = tree_digest(built / layout.SUBMITTED), gradebook_definitions(built)
+    results = grade.grade(built, log=lambda *_: None, settings=SUITE_SETTINGS, workers=2, isolated=ISOLATED)
+    after = tree_digest(built / layout.SUBMITTED), gradebook_definitions(built)
     return built, {(r.assignment, r.student): r for r in results}, before, after
 
 

@@ -7,6 +7,7 @@ The submissions are built in tests/attacks.py and graded in the shared
 `graded` batch (conftest.py), beside the ordinary samples."""
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -19,9 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import cohort, grade, layout, nbgrader_cli, sandbox, workspace
+from course import cgroups, cohort, feedback, files, grade, layout, nbgrader_cli, sandbox, workspace
 from course.samples import ch1_minibatch as ch1
-from conftest import COUNTS, REPO, SUITE_SETTINGS, attacks, bad_inputs, tree_digest
+from conftest import COUNTS, ISOLATED, NO_SANDBOX, REPO, SUITE_SETTINGS, attacks, bad_inputs, tree_digest
 
 A = attacks.ASSIGNMENT
 CH1 = "ch1_minibatch"
@@ -74,7 +75,9 @@ def test_tamper_attempts_fool_a_verdict_made_in_the_kernel(graded):
     students = ["zz_tamper_" + n for n in attacks.FOOL_THE_KERNEL] + [attacks.WRONG]
     for student in students:
         shutil.copytree(root / layout.SUBMITTED / student, course / layout.SUBMITTED / student)
-    grade.grade(course, A, students=students, log=lambda *_: None, settings=stock)
+    # more workers than students: plain kernels, which start beside the notebook as stock nbgrader has it
+    grade.grade(course, A, students=students, log=lambda *_: None, settings=stock, workers=len(students) + 1,
+                isolated=ISOLATED)
     visible = EWA + "-visible"
     assert cell_scores(course, attacks.WRONG)[visible] == 0
     fooled = sorted(s for s in students[:-1] if cell_scores(course, s)[visible] > 0)
@@ -105,8 +108,8 @@ def test_honest_submissions_are_never_suspicious(graded):
 
 
 def test_student_code_cannot_reach_the_course(graded):
-    if not sandbox.bwrap():
-        pytest.skip("bubblewrap is not available here: see the README's threat model")
+    if not ISOLATED:
+        pytest.skip(NO_SANDBOX)
     root, results, before, _ = graded
     text = outputs_of(root, "zz_reach_course")
     assert "REACHED" not in text, text
@@ -153,10 +156,14 @@ def test_structure_edits_do_not_pay(graded):
 
 
 def test_nothing_submitted_is_lost_or_altered(graded):
-    root, results, before, after = graded
-    altered = sorted(p for p in before if after.get(p) != before[p])
+    """Every submitted file, link and FIFO is as it was, and so are the
+    gradebook's own tables: grading writes students, submissions, grades and
+    comments, nothing else."""
+    root, results, (before, definitions), (after, definitions_after) = graded
+    altered = sorted(p for p in set(before) | set(after) if after.get(p) != before.get(p))
     COUNTS["submissions lost or altered"] = len({p.split("/")[0] for p in altered})
     assert altered == []
+    assert definitions and definitions_after == definitions
     on_disk = {(a, s) for a in layout.assignments(root) for s in layout.students(root, a)}
     assert on_disk == set(results), "every submission has a row"
 
@@ -232,7 +239,11 @@ def test_a_killed_batch_takes_its_graders_and_kernels_along_and_the_next_removes
     folder = cohort.make_submission(course, CH1, {"student": "sleeper", "answers": ch1.REFERENCE})
     path = folder / (CH1 + ".ipynb")
     nb = grade.nbs.read(path)
-    grade.nbs.cell_by_id(nb, ch1.MB_CELL).source += "\nopen('SLEEPING', 'w').close()\nimport time\ntime.sleep(300)\n"
+    # The kernel's only folder on the host is its sockets': the marker goes there.
+    grade.nbs.cell_by_id(nb, ch1.MB_CELL).source += (
+        "\nimport json, os, sys, time\n"
+        "_sockets = os.path.dirname(json.load(open(sys.argv[sys.argv.index('-f') + 1]))['ip'])\n"
+        "open(os.path.join(_sockets, 'SLEEPING'), 'w').close()\ntime.sleep(300)\n")
     nbformat.write(nb, str(path))
     # one student, two workers: a plain kernel, which lives as long as its grader
     proc = subprocess.Popen([sys.executable, "-m", "course.cli", "--root", str(course), "grade", CH1,
@@ -310,3 +321,98 @@ def test_the_dask_engine_gives_the_batch_results(graded):
                           workers=2, engine="dask")
     for r in on_dask:
         assert what_grading_found(r) == what_grading_found(results[(A, r.student)]), r.student
+
+
+# ------------------------------------------------------------ issue 18: the plumbing around the kernel
+
+def sandboxed_only():
+    if not ISOLATED:
+        pytest.skip(NO_SANDBOX)
+
+
+def test_nothing_a_kernel_writes_reaches_the_course(graded):
+    """The kernel works in a tmpfs of its own: links named like the notebook
+    or the record file, a FIFO named like a notebook and a file that is not
+    a notebook stay there. The autograded folder holds only what nbgrader
+    wrote, regular files, and the course's files are unchanged."""
+    sandboxed_only()
+    root, results, _, _ = graded
+    text = outputs_of(root, "zz_plants_links")
+    assert "planted in the working folder: ['.course-graded.json', 'ch2_ewa.ipynb', 'fifo.ipynb', 'home', " \
+           "'leak.ipynb', 'not-a-notebook.ipynb', 'other.py']" in text, text   # it did plant them
+    folder = root / layout.AUTOGRADED / "zz_plants_links" / A
+    assert {rel: what for rel, what in files.entries(folder)} == {
+        name: "a file" for name in (A + ".ipynb", "opt_utils.py", "testCases.py", "seattle-weather.csv",
+                                    "visible_checks.json", workspace.RECORD)}
+    r = results[(A, "zz_plants_links")]
+    assert not r.error and r.total == r.max_total, (r.error, r.scores)
+    with sqlite3.connect(str(root / "gradebook.db")) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    assert workspace.read_record(root, A, "reference")["error"] == ""
+
+
+def test_the_kernel_sees_nothing_of_the_graders_environment(graded):
+    sandboxed_only()
+    root, _, _, _ = graded
+    assert os.environ.get(attacks.CANARY)   # the grading process has it
+    text = outputs_of(root, "zz_reads_environment")
+    assert "canary seen: False" in text, text
+
+
+def test_a_notebook_is_held_to_limits_of_its_own(graded):
+    """/tmp and the working folder are size-limited tmpfs (a factory's
+    kernel works in its /tmp), the processes of a sandbox are counted
+    together, and one output message larger than the grader accepts is
+    dropped, not held in the grader's memory."""
+    sandboxed_only()
+    root, results, _, _ = graded
+    text = outputs_of(root, "zz_exhausts_limits")
+    tmp = re.search(r"tmp: (\d+) MB, then No space left on device", text)
+    work = re.search(r"working folder: (\d+) MB, then No space left on device", text)
+    started = re.search(r"processes started: (\d+) then Resource temporarily unavailable", text)
+    assert tmp and work and started, text
+    assert int(tmp.group(1)) <= sandbox.LIMITS["COURSE_KERNEL_TMP_MB"]
+    assert int(work.group(1)) <= max(sandbox.LIMITS["COURSE_KERNEL_WORK_MB"], sandbox.LIMITS["COURSE_KERNEL_TMP_MB"])
+    assert int(started.group(1)) < sandbox.LIMITS["COURSE_KERNEL_PROCESSES"]
+    COUNTS["limits met: /tmp MB, working folder MB, processes"] = "%s, %s, %s" % (
+        tmp.group(1), work.group(1), started.group(1))
+    for student in ("zz_exhausts_limits", "zz_huge_message"):
+        r = results[(A, student)]
+        assert not r.error and r.total == r.max_total, (student, r.error, r.scores)
+    record = workspace.read_record(root, A, "zz_huge_message")
+    assert record["grader_max_rss_mb"] < 600, record
+
+
+def test_the_memory_of_all_a_notebooks_processes_is_capped_together(graded):
+    """Where the grading user may make control groups (course/cgroups.py),
+    three processes cannot hold 900 MB each: the group's cap (a kernel's
+    2 GiB and a little more) is met first."""
+    if not cgroups.available():
+        pytest.skip("no control groups can be made here: memory is capped per process only")
+    root, results, _, _ = graded
+    text = outputs_of(root, "zz_memory_across_processes")
+    held = re.search(r"children holding 900 MB at once: (\d)", text)
+    assert (held and int(held.group(1)) < 3) or "DeadKernelError" in text, text
+
+
+def test_a_script_a_student_displays_does_not_reach_the_feedback_page(graded):
+    root, _, _, _ = graded
+    feedback_pages = feedback.generate(root, A)
+    page = next(p for p in feedback_pages if p.parent.parent.name == "zz_script_in_output")
+    text = page.read_text()
+    assert "<b>bold</b>" in text and "<script>document.title" not in text
+
+
+def test_hostile_submission_folders_are_refused_and_the_batch_goes_on(graded):
+    """A notebook that is a link to the source notebook, a FIFO, a link to
+    /proc/self/mem, metadata nested 100 000 deep, a 40 MB notebook and a
+    student id with a newline: each gets a sentence of its own; the
+    others are graded."""
+    root, results, _, _ = graded
+    for student, phrase in attacks.hostile_folders.made.items():
+        r = results[(A, student)]
+        assert phrase in r.error and r.total == 0, (student, r.error)
+    table = grade.table([r for (a, s), r in results.items() if a == A])
+    assert "zz_bad\\nid" in table and not any(line.startswith("id ") for line in table.splitlines())
+    assert results[(A, "reference")].total == results[(A, "reference")].max_total
+    COUNTS["hostile submission folders refused"] = len(attacks.hostile_folders.made)

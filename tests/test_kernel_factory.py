@@ -18,15 +18,15 @@ import pytest
 from course import cohort, grade, layout, sandbox
 from course import notebooks as nbs
 from course.samples import ch1_minibatch as ch1_samples
-from conftest import REPO, SUITE_SETTINGS, attacks
+from conftest import ISOLATED, NO_SANDBOX, REPO, SUITE_SETTINGS, attacks
 
 CH1 = "ch1_minibatch"
 MB_CELL = ch1_samples.MB_CELL
 
 # Added after the chapter-1 answer. A daemon plants, for as long as it
 # lives, a startup file in every kernel home in /tmp and a file in every
-# working folder of this student. The cell waits until the daemon has
-# planted in its own folder, so the test knows the daemon really ran.
+# kernel's working folder. The cell waits until the daemon has planted in
+# its own folder, so the test knows the daemon really ran.
 DAEMON = r'''
 import os, subprocess, sys, time
 PLANT = """
@@ -41,19 +41,19 @@ while time.time() < end:
                 f.write("open('PLANTED-BY-STARTUP', 'w').write('x')\\n")
         except OSError:
             pass
-    for folder in glob.glob(STUDENT + '/*/autograded/*/*'):
+    for folder in glob.glob('/tmp/work-*'):
         try:
             open(os.path.join(folder, 'PLANTED-BY-DAEMON'), 'w').write('x')
         except OSError:
             pass
     time.sleep(0.01)
 """
-STUDENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.getcwd()))))
-subprocess.Popen([sys.executable, "-c", "STUDENT = %r\n" % STUDENT + PLANT], start_new_session=True)
+subprocess.Popen([sys.executable, "-c", PLANT], start_new_session=True)
 for _ in range(500):
     if os.path.exists("PLANTED-BY-DAEMON"):
         break
     time.sleep(0.01)
+print("the daemon planted in its own folder:", os.path.exists("PLANTED-BY-DAEMON"))
 '''
 # Also added there: config for IPython and Jupyter in every folder they read
 # it from, outside the kernel's home. A later kernel that read it, maybe
@@ -90,20 +90,28 @@ with open("/proc/%d/stat" % os.getppid()) as f:
 """
 LEAVE = r'''
 import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
 open("/tmp/PLANTED-IN-TMP", "w").write("x")
 open("/dev/shm/PLANTED-IN-SHM", "w").write("x")
-segment = ctypes.CDLL(None).shmget(0, 4096, 0o1600)   # IPC_PRIVATE, IPC_CREAT | 0600
-print("planted: tmp, shm, sysv segment %d" % segment)
+segment = libc.shmget(0, 4096, 0o1600)   # IPC_PRIVATE, IPC_CREAT | 0600
+queue = libc.mq_open(b"/PLANTED-QUEUE", os.O_CREAT | os.O_RDWR, 0o600, None)
+key = libc.syscall(248 if os.uname().machine == "x86_64" else 217, b"user", b"PLANTED-KEY", b"x", 1, -4)   # add_key
+print("planted: tmp, shm, sysv segment %d, queue %s; user key %s" % (
+    segment, "made" if queue >= 0 else os.strerror(ctypes.get_errno()),
+    "added" if key >= 0 else "refused: " + os.strerror(ctypes.get_errno())))
 ''' + FACTORY_START
 LOOK = r'''
-import os
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
 def leftovers():
-    found = [os.path.join(d, n) for top in ("/tmp", "/dev/shm") for d, _, names in os.walk(top)
+    found = [os.path.join(d, n) for top in ("/tmp", "/dev/shm", "/dev/mqueue", ".") for d, _, names in os.walk(top)
              for n in names if n.startswith(("PLANTED", "MINE"))]
     with open("/proc/sysvipc/shm") as f:
         found += ["sysv segment " + line.split()[1] for line in f.readlines()[1:]]
-    return found + ["process %s" % p for p in os.listdir("/proc")
-                    if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
+    if libc.mq_open(b"/PLANTED-QUEUE", os.O_RDONLY, 0, None) >= 0:
+        found.append("queue")
+    return sorted(set(found)) + ["process %s" % p for p in os.listdir("/proc")
+                                 if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
 open("/tmp/MINE", "w").write("x")
 sees_its_own = leftovers() == ["/tmp/MINE"]
 os.unlink("/tmp/MINE")
@@ -126,8 +134,8 @@ print("history database:", get_ipython().history_manager.enabled)
 
 @pytest.fixture(scope="module")
 def factory_graded(built, tmp_path_factory):
-    if not sandbox.bwrap():
-        pytest.skip("the kernel factory runs only in bubblewrap")
+    if not ISOLATED:
+        pytest.skip(NO_SANDBOX)
     root = tmp_path_factory.mktemp("factory") / "course"
     shutil.copytree(built, root, ignore=shutil.ignore_patterns(layout.SUBMITTED, layout.AUTOGRADED, "feedback"))
     reach = "\nROOT = %r\n%s" % (str(root), attacks.REACH)   # the factory's sandbox must hide the course too
@@ -138,7 +146,9 @@ def factory_graded(built, tmp_path_factory):
         nb = nbs.read(path)
         nbs.cell_by_id(nb, MB_CELL).source += "\n" + extra   # after the function: runs with the cell
         nbformat.write(nb, str(path))
-    attacks._file(root, "zz_daemon", attacks._answered(root, attacks.WRONG_CODE))
+    nb = attacks._answered(root, attacks.WRONG_CODE)   # zz_daemon's next notebook: it looks around too
+    nbs.cell_by_id(nb, attacks.EWA_CELL).source += "\n" + LOOK
+    attacks._file(root, "zz_daemon", nb)
     attacks._file(root, "zz_killer", attacks._answered(root, cohort.reference_answers(root, attacks.ASSIGNMENT)[
         attacks.EWA_CELL]))
     attacks._file(root, attacks.WRONG, attacks._answered(root, attacks.WRONG_CODE))
@@ -149,25 +159,30 @@ def factory_graded(built, tmp_path_factory):
     return root, {(r.assignment, r.student): r for r in results}
 
 
-def planted(root, student, assignment):
-    return sorted(p.name for p in (root / layout.AUTOGRADED / student / assignment).glob("PLANTED-*"))
-
-
-def printed(root, student):
-    nb = nbs.read(root / layout.AUTOGRADED / student / CH1 / (CH1 + ".ipynb"))
-    return "".join(o.get("text", "") for o in nbs.cell_by_id(nb, MB_CELL).outputs)
+def printed(root, student, assignment=CH1, cell=MB_CELL):
+    nb = nbs.read(root / layout.AUTOGRADED / student / assignment / (assignment + ".ipynb"))
+    return "".join(o.get("text", "") for o in nbs.cell_by_id(nb, cell).outputs)
 
 
 def test_the_next_student_in_a_factory_finds_nothing_of_the_last(factory_graded):
+    """Files in /tmp, /dev/shm and the working folder, a System V segment
+    and a POSIX message queue, left by zz_daemon's notebooks; zz_probe's,
+    from the same factory, finds none of them."""
     root, results = factory_graded
     left, found = printed(root, "zz_daemon"), printed(root, "zz_probe")
-    assert re.search(r"planted: tmp, shm, sysv segment \d+\n", left), left
+    assert re.search(r"planted: tmp, shm, sysv segment \d+, queue made", left), left
     assert "sees its own file: True; left by earlier kernels: []" in found, found
     started = re.compile(r"factory started at tick (\d+)")
     assert started.search(left).group(1) == started.search(found).group(1)   # the same factory
-    assert planted(root, "zz_probe", CH1) == []
     probe = results[(CH1, "zz_probe")]
     assert not probe.error and probe.total == probe.max_total, (probe.error, probe.scores)
+
+
+def test_a_kernel_cannot_use_the_keyrings(factory_graded):
+    """Keys outlive the processes of a user namespace: a kernel's are refused
+    (a seccomp filter), so no key can pass from one notebook to the next."""
+    root, _ = factory_graded
+    assert "user key refused: Operation not permitted" in printed(root, "zz_daemon")
 
 
 def test_a_kernel_cannot_open_the_factory_memory(factory_graded):
@@ -186,23 +201,24 @@ def test_grading_kernels_keep_no_history_database(factory_graded):
 
 def test_a_daemon_left_by_one_notebook_does_not_reach_the_next(factory_graded):
     root, results = factory_graded
-    assert planted(root, "zz_daemon", CH1) == ["PLANTED-BY-DAEMON"]   # it ran, in its own notebook
-    assert planted(root, "zz_daemon", attacks.ASSIGNMENT) == []
+    assert "the daemon planted in its own folder: True" in printed(root, "zz_daemon")   # it ran
+    nxt = printed(root, "zz_daemon", attacks.ASSIGNMENT, attacks.EWA_CELL)
+    assert "sees its own file: True; left by earlier kernels: []" in nxt, nxt
     daemon, alone = results[(attacks.ASSIGNMENT, "zz_daemon")], results[(attacks.ASSIGNMENT, attacks.WRONG)]
     assert not daemon.error and daemon.scores == alone.scores and alone.total < alone.max_total
 
 
 def test_config_planted_by_one_notebook_is_not_read_by_the_next(factory_graded):
     """The sandbox's root (and so /etc) is read-only; the kernel's home is
-    new for each kernel. The daemon test's score check covers the numpy
-    patch; this one checks that the attempt ran and what it could write."""
+    new for each kernel. This checks that the attempt ran and what it could
+    write; the next notebook's look around finds no PLANTED-BY-CONFIG."""
     root, results = factory_graded
     text = printed(root, "zz_daemon")
     tried = re.search(r"config tried in (\d+) folders, written in: (.*)", text)
     assert tried and int(tried.group(1)) >= 4, text   # /etc and /usr/local/etc, for IPython and Jupyter
     home = re.compile(r"'/tmp/home-[^'/]+/")   # ~/.ipython or ~/.jupyter: the kernel's own, removed after it
     assert all(home.match(w) for w in re.findall(r"'[^']*'", tried.group(2))), tried.group(2)
-    assert "PLANTED-BY-CONFIG" not in planted(root, "zz_daemon", attacks.ASSIGNMENT)
+    assert "PLANTED-BY-CONFIG" not in printed(root, "zz_daemon", attacks.ASSIGNMENT, attacks.EWA_CELL)
 
 
 def test_a_kernel_from_the_factory_cannot_reach_the_course(factory_graded):
