@@ -32,7 +32,7 @@ def cmd_grade(args):
     if failed:
         print("\n%d submission(s) could not be graded cleanly:" % len(failed))
         for r in failed:
-            print("  %s/%s: %s" % (r.student, r.assignment, r.error))
+            print("  %s/%s: %s" % (layout.shown(r.student), r.assignment, r.error))
         return 1
     return 0
 

@@ -108,8 +108,16 @@ def grade_one(root, assignment, student, settings=None):
 
 
 def collect(root, assignment, student, error=None, read=None):
-    """The Result of a submission that has been graded (or failed to be).
-    error=None takes the reason stored in its record, if any; read, if
+    """The Result of a submission that has been graded (or failed to be),
+    or of one whose results could not be read, with the reason."""
+    try:
+        return _collect(root, assignment, student, error, read)
+    except Exception as e:   # one submission's odd files must not stop the table
+        return Result(student, assignment, error="its results could not be read: %s: %s" % (type(e).__name__, e))
+
+
+def _collect(root, assignment, student, error=None, read=None):
+    """error=None takes the reason stored in its record, if any; read, if
     given, is what read_scores returned for it."""
     record = workspace.read_record(root, assignment, student) or {}
     result = Result(student, assignment, error=record.get("error", "") if error is None else error)
