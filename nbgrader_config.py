@@ -5,6 +5,10 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "optimization-for-deep-learning"
 c.CourseDirectory.root = __import__("os").path.dirname(__import__("os").path.abspath(__file__))
 c.CourseDirectory.source_directory = "source_notebooks"
+# A course-local exchange: release, fetch, submit and collect work on one
+# machine with no system folder (nbgrader's default root is
+# /usr/local/share/nbgrader/exchange, which a fresh machine lacks).
+c.Exchange.root = __import__("os").path.join(c.CourseDirectory.root, "exchange")
 
 # Solutions sit between "### BEGIN SOLUTION" and "### END SOLUTION", nested
 # inside the "### START CODE HERE ###" / "### END CODE HERE ###" lines, so the
@@ -52,6 +56,21 @@ c.Autograde.autograde_preprocessors = [
 # back from the gradebook and graded (stock nbgrader leaves it ungraded,
 # "needs manual grade"). course grade reports that it happened.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback pages (`nbgrader generate_feedback`, course/feedback_html.py):
+# nbgrader's pipeline, with an HTMLExporter of the course's that uses its own
+# template, which extends nbgrader's `feedback` one: formulas are MathML,
+# typeset offline with no MathJax, error outputs wrap, and the index names
+# each test's exercise; and a preprocessor shortens the grader's temporary
+# paths in outputs. Its own section, FeedbackExporter, leaves formgrader's
+# HTMLExporter (and its `formgrade` template) as nbgrader sets it.
+from course import feedback_html  # noqa: E402
+
+c.GenerateFeedback.exporter_class = feedback_html.FeedbackExporter
+c.FeedbackExporter.template_name = feedback_html.TEMPLATE_NAME
+c.FeedbackExporter.extra_template_basedirs = feedback_html.template_basedirs()
+c.FeedbackExporter.extra_template_paths = feedback_html.template_paths()
+c.FeedbackExporter.preprocessors = [feedback_html.HideGradingPaths]
 
 # Feedback pages show what students' code displayed: keep its scripts out.
 c.HTMLExporter.sanitize_html = True

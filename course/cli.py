@@ -7,12 +7,12 @@ from . import CourseError, build, demo, export, feedback, grade, layout, report,
 
 def cmd_build(args):
     root = layout.course_root(args.root)
-    build.build(root)
-    print("release/ is up to date and verified.")
+    names = [layout.check_assignment(root, args.assignment)] if args.assignment else None
+    build.build(root, assignments=names)
+    print("release/ is up to date and verified%s." % (" for " + args.assignment if args.assignment else ""))
 
 
-UNISOLATED = ("isolation: NONE (--no-isolation): kernels run unsandboxed and can read and write what you can; "
-              "grade this way only submissions you trust")
+UNISOLATED = "isolation: NONE (--no-isolation): student code ran with your rights"
 
 
 def isolation_line(args):
@@ -47,8 +47,8 @@ def cmd_report(args):
     root = layout.course_root(args.root)
     path, data = report.write_report(root, args.assignment, args.output)
     for assignment, d in data.items():
-        print("%-16s %d graded; most common mistake: %s; suspicious: %d" % (
-            assignment, d["graded"], d["mistakes"][0][0][1] if d["mistakes"] else "none", len(d["suspicious"])))
+        print("%-16s %d graded; suspicious: %d; most common mistake: %s" % (
+            assignment, d["graded"], len(d["suspicious"]), report.commonest(d["mistakes"])))
     print("report written to %s" % path)
 
 
@@ -69,7 +69,9 @@ def parser():
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     p.add_argument("--root", default=".", help="course folder (holds nbgrader_config.py); default: .")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="release every assignment and verify it").set_defaults(fn=cmd_build)
+    b = sub.add_parser("build", help="release every assignment (or one) and verify it")
+    b.add_argument("assignment", nargs="?")
+    b.set_defaults(fn=cmd_build)
     g = sub.add_parser("grade", help="autograde submitted/ and print the scores")
     g.add_argument("assignment", nargs="?")
     g.add_argument("--force", action="store_true",

@@ -8,7 +8,7 @@ It never touches the real course's gradebook or submissions.
 import shutil
 from pathlib import Path
 
-from . import CourseError, build, cohort, export, feedback, grade, layout, sandbox
+from . import CourseError, build, cohort, export, feedback, grade, layout, report, sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,22 +31,48 @@ def run(dest, src=REPO, full_cohort=False, log=print, isolated=True):
     if isolated and not sandbox.bwrap():   # before anything is made
         raise CourseError(sandbox.UNAVAILABLE)
     root = copy_course(layout.course_root(src), dest)
-    log("1. build: course copied to %s, releasing every assignment" % root)
+    log("1. build: the course copied to %s/ (the paths below are inside it); releasing" % _shown(root))
     build.build(root, log=log)
     log("2. sample submissions (reference, untouched release, other style, mistakes)")
     for assignment in layout.assignments(root):
         for sample in cohort.make_cohort(root, assignment, demo_only=not full_cohort):
             log("  submitted/%s/%s" % (sample["student"], assignment))
-    log("3. grade (nbgrader's autograde, each submission in its own workspace; one per core at a time)")
+    log("3. grade: nbgrader's autograde, each submission in its own workspace, one per core")
     log("  isolation: " + (sandbox.isolation() if isolated else "NONE (--no-isolation)"))
     results = grade.grade(root, log=log, isolated=isolated)
     log("")
     log(grade.table(results))
     log("")
     csv_path = export.export_csv(results, root / "exports" / "grades.csv")
-    log("4. grades exported to %s" % csv_path)
+    log("4. grades exported to %s" % csv_path.relative_to(root))
     pages = [p for a in layout.assignments(root) for p in feedback.generate(root, a)]
-    log("5. %d feedback pages, e.g. %s" % (len(pages), pages[0] if pages else "none"))
+    log("5. %d feedback pages, in feedback/<student>/<assignment>/" % len(pages))
+    report_path, _ = report.write_report(root)
+    log("6. the report written to %s" % report_path.relative_to(root))
+    log("")
+    log("Where to look next, in %s/:" % _shown(root))
+    for line in next_steps(root, pages):
+        log("  " + line)
     if not isolated:
         log("graded without isolation (--no-isolation): the sample code ran with your rights")
     return results
+
+
+def _shown(path):
+    """A path as short as it can be said: from the current folder if inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def next_steps(root, pages):
+    """What an instructor opens after a run, as lines."""
+    example = next((p for p in pages if "mistake" in p.parent.parent.name or "__" in p.parent.parent.name),
+                   pages[0] if pages else None)
+    steps = ["reports/report.html: grades, pass rates, the commonest mistakes, suspicious code",
+             "exports/grades.csv: one row per student and assignment, for a spreadsheet"]
+    if example is not None:
+        steps.append("%s: what a student reads" % example.relative_to(root))
+    steps.append("formgrader: cd %s && jupyter lab, then Nbgrader > Formgrader" % _shown(root))
+    return steps

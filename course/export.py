@@ -19,7 +19,12 @@ def export_csv(results, path):
         w.writerow(["student", "assignment"] + exercises + ["total", "max", "mistakes", "error"])
         for r in results:
             w.writerow([r.student, r.assignment]
-                       + [r.scores.get(ex, "") for ex in exercises]
-                       + [r.total, r.max_total,
-                          ";".join(m for ids in r.mistakes.values() for m in ids), r.error])
+                       + [_number(r.scores.get(ex)) for ex in exercises]
+                       + [_number(r.total) if not r.error else "", _number(r.max_total) if not r.error else "",
+                          ";".join("%s:%s" % (ex, m) for ex, ids in r.mistakes.items() for m in ids), r.error])
     return path
+
+
+def _number(value):
+    """One format for every score: 3, 0, 1.5; blank for none."""
+    return "" if value is None else "%g" % value

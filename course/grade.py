@@ -10,6 +10,8 @@ the batch goes on.
 """
 import os
 import re
+import shutil
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,8 +184,9 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
     def done(name, student, error):
         errors[(name, student)] = error
         scores, max_scores = read[(name, student)] = read_scores(root, name, student)
-        write("  graded %-28s %-16s %s" % (layout.shown(student), name, "ERROR: " + error if error or scores is None else
-                                           "%g/%g" % (sum(scores.values()), sum(max_scores.values()))))
+        write("  graded %-16s %7s  %s" % (name, "ERROR" if error or scores is None else
+                                          "%g/%g" % (sum(scores.values()), sum(max_scores.values())),
+                                          layout.shown(student)))
         bar.set_postfix(failed=sum(1 for e in errors.values() if e))
         bar.update()
 
@@ -221,41 +224,63 @@ def stored_results(root, assignment=None):
     return results
 
 
-def table(results):
-    """A plain-text table: one block per assignment, one row per student."""
+NAME_WIDTH = 28   # a longer student id gets a line of its own above its scores
+COLUMN = 7        # an exercise's column: its number, its score, its mean
+
+
+def table(results, width=None):
+    """A plain-text table that fits the terminal: one block per assignment,
+    its exercises numbered in a legend, one row per student, and under a
+    row the named mistakes (by exercise number), suspicious code and notes."""
+    width = max(60, width or shutil.get_terminal_size((100, 24)).columns)
     out = []
     for assignment in sorted({r.assignment for r in results}):
         rows = [r for r in results if r.assignment == assignment]
         exercises = sorted({ex for r in rows for ex in r.max_scores}, key=_exercise_order(rows))
         maxes = next((r.max_scores for r in rows if r.max_scores), {})
-        width = max([len("student")] + [len(layout.shown(r.student)) for r in rows])
-        head = ["%-*s" % (width, "student")] + ["%s (%g)" % (ex, maxes.get(ex, 0)) for ex in exercises] + ["total"]
+        number = {ex: i + 1 for i, ex in enumerate(exercises)}
+        name_width = min(NAME_WIDTH, max([len("student")] + [len(layout.shown(r.student)) for r in rows]))
         out.append("== %s" % assignment)
-        out.append("  ".join(head))
+        out += _together("", ["#%d %s (%g)" % (number[ex], ex, maxes.get(ex, 0)) for ex in exercises], width, "  ",
+                         "   ")
+        out.append("%-*s%s  %s" % (name_width, "student", "".join("%*s" % (COLUMN, "#%d" % number[ex])
+                                                                  for ex in exercises), "total"))
         for r in rows:
-            cells = ["%-*s" % (width, layout.shown(r.student))]
+            name = layout.shown(r.student)
+            if len(name) > name_width:
+                out.append(name)
+                name = ""
             if r.error:
-                out.append(cells[0] + "  NOT GRADED: " + r.error)
-                out += _findings(r, width)
-                continue
-            cells += ["%*g" % (len(h), r.scores.get(ex, 0)) for ex, h in zip(exercises, head[1:])]
-            cells.append("%g/%g" % (r.total, r.max_total))
-            found = ", ".join(m for ids in r.mistakes.values() for m in ids)
-            out.append("  ".join(cells) + ("   mistakes: " + found if found else ""))
-            out += _findings(r, width)
+                out.append("%-*s  NOT GRADED" % (name_width, name))
+                out += _wrapped(["why: " + r.error], width, "    ")
+            else:
+                out.append("%-*s%s  %g/%g" % (name_width, name, "".join("%*g" % (COLUMN, r.scores.get(ex, 0))
+                                                                         for ex in exercises), r.total, r.max_total))
+                found = ["#%d %s" % (number.get(ex, 0), m) for ex, ids in r.mistakes.items() for m in ids]
+                out += _together("mistakes: ", found, width, "    ", ", ")
+            out += _wrapped(["suspicious: " + s for s in r.suspicious] + ["note: " + s for s in r.notes], width, "    ")
         graded = [r for r in rows if not r.error]   # a submission not graded has no score to average
         if graded:
-            per_ex = ["%-*s" % (width, "mean")] + [
-                "%*.2f" % (len(h), sum(r.scores.get(ex, 0) for r in graded) / len(graded))
-                for ex, h in zip(exercises, head[1:])]
-            out.append("  ".join(per_ex) + "   (%d graded, %d not)" % (len(graded), len(rows) - len(graded)))
+            means = "".join("%*.2f" % (COLUMN, sum(r.scores.get(ex, 0) for r in graded) / len(graded))
+                            for ex in exercises)
+            out.append("%-*s%s  (%d graded, %d not)" % (name_width, "mean", means, len(graded), len(rows) - len(graded)))
     return "\n".join(out)
 
 
-def _findings(r, width):
-    """The lines under a student's row: suspicious code and what went wrong."""
-    return (["%-*s  suspicious: %s" % (width, "", s) for s in r.suspicious]
-            + ["%-*s  note: %s" % (width, "", s) for s in r.notes])
+def _wrapped(items, width, indent):
+    """Each item on lines of its own, no longer than `width`."""
+    return [line for item in items for line in textwrap.wrap(item, width, initial_indent=indent,
+                                                             subsequent_indent=indent + "  ") or [indent]]
+
+
+def _together(label, items, width, indent, sep):
+    """`label` and the items joined by `sep`, wrapped between items (never
+    inside one) to lines no longer than `width`."""
+    if not items:
+        return []
+    text = label + sep.join(item.replace(" ", "\xa0") for item in items)   # textwrap breaks at ASCII spaces only
+    return [line.replace("\xa0", " ") for line in textwrap.wrap(text, width, initial_indent=indent,
+                                                                subsequent_indent=indent + "  ")]
 
 
 def _exercise_order(rows):

@@ -82,7 +82,8 @@ def page(data):
             parts.append("<tr><td>%s</td><td>%.0f%%</td><td>%.2f / %g</td></tr>" % (e(ex), 100 * s["pass_rate"], s["mean"], s["max"]))
         parts.append("</table>")
         if d["mistakes"]:
-            parts.append("<h3>Most common mistakes</h3><table><tr><th>exercise</th><th>mistake</th><th>students</th></tr>")
+            parts.append("<h3>Named mistakes, most common first</h3><p>Most common: %s.</p>"
+                         "<table><tr><th>exercise</th><th>mistake</th><th>students</th></tr>" % e(commonest(d["mistakes"])))
             parts += ["<tr><td>%s</td><td><code>%s</code></td><td>%d</td></tr>" % (e(ex), e(m), n)
                       for (ex, m), n in d["mistakes"]]
             parts.append("</table>")
@@ -97,6 +98,17 @@ def page(data):
             parts += ["<li><b>%s</b>: %s</li>" % (e(s), e(why)) for s, why in d["not_graded"].items()]
             parts.append("</ul>")
     return "\n".join(parts)
+
+
+def commonest(mistakes):
+    """The most common mistakes, in words: "none", one, or those tied first."""
+    if not mistakes:
+        return "none"
+    top = mistakes[0][1]
+    tied = ["%s of %s" % (m, ex) for (ex, m), n in mistakes if n == top]
+    if len(tied) == 1:
+        return "%s (%d)" % (tied[0], top)
+    return "%d tied at %d each: %s" % (len(tied), top, ", ".join(tied[:3]) + (", ..." if len(tied) > 3 else ""))
 
 
 def write_report(root, assignment=None, output="reports/report.html"):

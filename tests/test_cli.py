@@ -152,3 +152,18 @@ def test_without_a_sandbox_grading_refuses_and_changes_nothing(built, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert lines[0].startswith("isolation: NONE (--no-isolation)") and lines[-1] == lines[0], lines
     assert any("reference" in l and "9/9" in l for l in lines), lines
+
+
+def test_what_grading_prints_fits_a_100_column_terminal(graded):
+    """The table (legend, rows, findings), the progress lines of the
+    longest student id, and the isolation lines."""
+    from course import sandbox
+    from conftest import ISOLATED, SUITE_SETTINGS
+    root, results, _, _ = graded
+    table = grade.table(list(results.values()), width=100)
+    assert max(map(len, table.splitlines())) <= 100, [l for l in table.splitlines() if len(l) > 100]
+    assignment, longest = max(((a, s) for (a, s), r in results.items() if not r.error), key=lambda k: len(k[1]))
+    lines = []
+    grade.grade(root, assignment, students=[longest], log=lines.append, settings=SUITE_SETTINGS, isolated=ISOLATED)
+    assert len(longest) > 40 and lines and max(map(len, lines)) <= 100, lines
+    assert len(cli.UNISOLATED) <= 100 and len("  isolation: " + sandbox.isolation()) <= 100
