@@ -193,3 +193,27 @@ def plot_lines(curves, x=None, xlabel="", ylabel="", title=None, ax=None, logy=F
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def sliders(draw, **controls):
+    """Show ipywidgets `controls` (name -> slider) above an empty area; each
+    time one moves, draw(**values) draws its figure there.
+
+    Nothing is drawn until a slider moves, so a notebook run with no browser
+    (nbconvert, a grader) never writes into a widget's output: that write can
+    leave nbclient waiting for ever (jupyter/nbclient#312).
+    """
+    import ipywidgets as widgets   # here, not above: only the sliders need it
+    from IPython.display import display
+    area = widgets.Output()
+
+    def redraw(change):
+        with area:
+            area.clear_output(wait=True)
+            draw(**{name: control.value for name, control in controls.items()})
+            plt.show()
+
+    for control in controls.values():
+        control.observe(redraw, "value")
+    display(widgets.VBox([widgets.HBox(list(controls.values())),
+                          widgets.Label("Move a slider to draw the figure for its settings."), area]))
