@@ -166,11 +166,23 @@ def test_answers_copied_from_the_release_earn_no_visible_points(assignment):
     numbers too, which it fails."""
     data = public.load_visible_checks(str(REPO / layout.RELEASE / assignment / public.VISIBLE_CHECKS))
     for name, exercise in exercises(assignment).items():
-        def copied(*args, **kwargs):
+        def from_release(*args, **kwargs):
             entry = data["cases"].get(public.fingerprint(name, args, kwargs))
             if entry is None:
                 raise ValueError("not a visible case")
             return public.decode(entry["expected"])["result"]
+
+        class FromRelease:
+            """An optimizer object that answers each step from the release, for
+            the visible case's start and gradients (the same three times)."""
+            def __init__(self, **settings):
+                self.settings, self.start, self.steps = settings, None, 0
+
+            def step(self, parameters, grads):
+                self.start, self.steps = self.start or parameters, self.steps + 1
+                return from_release(self.settings, self.start, [grads] * 3)["after step %d" % self.steps]
+
+        copied = FromRelease if exercise.visible[0].driver == "object" else from_release
         verdicts = []
         for cases in (exercise.visible, exercise.graded_visible()):
             answers, own = judge.read_answers(exercise, cases, public.run_cases(judge.request(exercise, cases),

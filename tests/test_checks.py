@@ -118,6 +118,21 @@ def test_an_ndarray_subclass_is_sent_as_its_plain_values():
     assert type(back) is np.ndarray and back.tolist() == [0.0, 1.0, 2.0]
 
 
+def test_a_public_function_travels_by_its_name_and_no_other_function_does():
+    sent = json.loads(json.dumps(tc.encode([tc.cubic_slope, {"f": tc.beale}])))
+    assert sent[0] == {"function": "cubic_slope"}
+    back = tc.decode(sent)
+    assert back[0] is tc.cubic_slope and back[1]["f"] is tc.beale
+
+    def cubic_slope(x):   # the same name, but not the registered function
+        return 0.0
+    assert isinstance(tc.decode(tc.encode(cubic_slope)), tc.Unsupported)
+    assert isinstance(tc.decode(tc.encode(lambda x: x)), tc.Unsupported)
+    with pytest.raises(tc.Malformed, match="unknown tag"):
+        tc.decode({"function": "os.system"})
+    assert tc.digest({"result": tc.cubic}) != tc.digest({"result": tc.square})
+
+
 @pytest.mark.parametrize("data,why", [
     ({"array": ["|O", [1], ""]}, "dtype"),
     ({"array": ["<f8", [3], "AAAA"]}, "bytes"),

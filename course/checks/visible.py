@@ -25,7 +25,7 @@ def visible_checks(assignment):
                      ((ids, judge.outcomes(exercise, [case], knobs)[0]) for ids, knobs in exercise.candidates())
                      if not public.same_outcome(outcome, expected)]
             data["cases"][public.fingerprint(exercise.function, args, kwargs)] = {
-                "function": exercise.function, "description": case.description, "number": number,
+                "function": exercise.function, "driver": case.driver, "description": case.description, "number": number,
                 "of": len(exercise.visible), "inputs_unchanged": exercise.inputs_unchanged,
                 "separate_results": exercise.separate_results, "uses": list(exercise.uses.values()),
                 "expected": public.encode(expected), "mistakes": known}

@@ -9,6 +9,8 @@ assignment folder, beside the notebook. It holds
     known mistake gives, it names the mistake. The right answers, and the
     answers of the known mistakes, on these cases are plain data in
     visible_checks.json, which `course build` writes;
+  * public functions (objectives and their gradients) that cases may pass
+    to your functions: they travel by name;
   * the plain-data form in which answers leave a kernel (no pickle), and
     run_cases, which the grader calls in your kernel to collect what your
     functions return on its own cases.
@@ -139,6 +141,9 @@ def encode(value):
         return {"tuple": [encode(v) for v in value]}
     if isinstance(value, dict):
         return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
+    name = getattr(value, "__name__", None)
+    if isinstance(name, str) and FUNCTIONS.get(name) is value:
+        return {"function": name}
     return {"unsupported": type(value).__name__}
 
 
@@ -193,6 +198,8 @@ def decode(data, max_items=4_000_000, max_depth=24):
             return out
         if tag == "float" and body in ("nan", "inf", "-inf"):
             return float(body)
+        if tag == "function" and isinstance(body, str) and body in FUNCTIONS:
+            return FUNCTIONS[body]
         if tag == "unsupported" and isinstance(body, str):
             return Unsupported(body)
         if tag == "array" and isinstance(body, list) and len(body) == 3:
@@ -229,6 +236,135 @@ def fingerprint(name, args, kwargs):
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+# ================================================================ public functions
+# Functions a case may pass to a student's function: an objective, its
+# derivative or its gradient. They travel as their names: encode writes a
+# registered function as {"function": name}, and decode gives it back.
+# Each takes a float or a numpy array and returns the same kind.
+
+FUNCTIONS = {}
+
+
+def public_function(fn):
+    """Register fn under its name, so that cases can pass it."""
+    FUNCTIONS[fn.__name__] = fn
+    return fn
+
+
+@public_function
+def cubic(x):
+    """f(x) = x**3 - 3 x**2 - 9 x + 2: a local minimum at x = 3, a local maximum at x = -1."""
+    return x ** 3 - 3 * x ** 2 - 9 * x + 2
+
+
+@public_function
+def cubic_slope(x):
+    """f'(x) = 3 x**2 - 6 x - 9, of cubic."""
+    return 3 * x ** 2 - 6 * x - 9
+
+
+@public_function
+def square(x):
+    """f(x) = x**2."""
+    return x ** 2
+
+
+@public_function
+def square_slope(x):
+    """f'(x) = 2 x, of square."""
+    return 2 * x
+
+
+@public_function
+def narrow_bowl(x):
+    """f(x) = x0**2 / 16 + 9 x1**2: a bowl 12 times longer than it is wide."""
+    return x[0] ** 2 / 16 + 9 * x[1] ** 2
+
+
+@public_function
+def narrow_bowl_gradient(x):
+    return np.array([x[0] / 8, 18 * x[1]])
+
+
+@public_function
+def beale(x):
+    """Beale's function: minimum 0 at (3, 0.5), in a long curved valley."""
+    a, b = x[0], x[1]
+    return (1.5 - a + a * b) ** 2 + (2.25 - a + a * b ** 2) ** 2 + (2.625 - a + a * b ** 3) ** 2
+
+
+@public_function
+def beale_gradient(x):
+    a, b = x[0], x[1]
+    t1, t2, t3 = 1.5 - a + a * b, 2.25 - a + a * b ** 2, 2.625 - a + a * b ** 3
+    return np.array([2 * t1 * (b - 1) + 2 * t2 * (b ** 2 - 1) + 2 * t3 * (b ** 3 - 1),
+                     2 * t1 * a + 4 * t2 * a * b + 6 * t3 * a * b ** 2])
+
+
+@public_function
+def saddle(x):
+    """f(x) = x0**2 - x1**2: a saddle point at the origin."""
+    return x[0] ** 2 - x[1] ** 2
+
+
+@public_function
+def saddle_gradient(x):
+    return np.array([2 * x[0], -2 * x[1]])
+
+
+@public_function
+def monkey_saddle(x):
+    """f(x) = x0**3 - 3 x0 x1**2: three valleys meet at the origin, where the Hessian is zero."""
+    return x[0] ** 3 - 3 * x[0] * x[1] ** 2
+
+
+@public_function
+def monkey_saddle_gradient(x):
+    return np.array([3 * x[0] ** 2 - 3 * x[1] ** 2, -6 * x[0] * x[1]])
+
+
+@public_function
+def two_valleys(x):
+    """f(x) = x0**2 / 2 + (x1**2 - 1)**2 / 4: a saddle at the origin (f = 1/4) between
+    two minima at (0, 1) and (0, -1) (f = 0)."""
+    return x[0] ** 2 / 2 + (x[1] ** 2 - 1) ** 2 / 4
+
+
+@public_function
+def two_valleys_gradient(x):
+    return np.array([x[0], x[1] ** 3 - x[1]])
+
+
+@public_function
+def twisted_3d(x):
+    """f(x) = x0**2 x1 + x1 x2**3 + x0**4 / 4 - x2**2 + x0 x2: three variables, every
+    second derivative nonzero somewhere."""
+    return x[0] ** 2 * x[1] + x[1] * x[2] ** 3 + x[0] ** 4 / 4 - x[2] ** 2 + x[0] * x[2]
+
+
+@public_function
+def twisted_3d_gradient(x):
+    return np.array([2 * x[0] * x[1] + x[0] ** 3 + x[2],
+                     x[0] ** 2 + x[2] ** 3,
+                     3 * x[1] * x[2] ** 2 - 2 * x[2] + x[0]])
+
+
+@public_function
+def log_sum_exp(x):
+    """f(x) = log(sum of exp(x_i) over every entry of x): an array of any shape in, a number out."""
+    x = np.asarray(x, dtype=float)
+    top = np.max(x)   # subtracted and added back, so that exp cannot overflow
+    return float(top + np.log(np.sum(np.exp(x - top))))
+
+
+@public_function
+def softmax(x):
+    """The gradient of log_sum_exp: exp(x) / sum(exp(x)), with the shape of x."""
+    x = np.asarray(x, dtype=float)
+    e = np.exp(x - np.max(x))
+    return e / np.sum(e)
+
+
 # ================================================================ calling a function on a case
 
 def quietly(fn, *args, **kwargs):
@@ -261,6 +397,17 @@ def run_steps(step, parameters, grads_seq, state, t0=1):
     return record
 
 
+def run_object(make, settings, parameters, grads_seq):
+    """Make an optimizer, make(**settings), and call its step(parameters,
+    grads) once per gradient dict; return what the parameters were after each step."""
+    optimizer = make(**settings)
+    record = {}
+    for k, grads in enumerate(grads_seq, 1):
+        parameters = optimizer.step(parameters, grads)
+        record["after step %d" % k] = copy.deepcopy(parameters)
+    return record
+
+
 def _kind(value):
     if isinstance(value, tuple):
         return "a tuple of %d items" % len(value)
@@ -270,10 +417,15 @@ def _kind(value):
 def drive(fn, driver, case_input):
     """Call fn on one case the way its check asks:
     "call"  -- case_input is [args, kwargs]: fn(*args, **kwargs)
-    "steps" -- case_input is a dict: several optimizer steps in a row (run_steps)."""
+    "steps" -- case_input is a dict: several optimizer steps in a row (run_steps)
+    "object" -- case_input is [[settings, parameters, grads_seq], {}]: fn is an
+                optimizer class, run by run_object."""
     if driver == "call":
         args, kwargs = case_input
         return fn(*args, **kwargs)
+    if driver == "object":
+        args, kwargs = case_input
+        return run_object(fn, *args, **kwargs)
     if driver == "steps":
         step = optimizer_step(fn, case_input["state_names"], case_input["hyper"], case_input["pass_t"])
         return run_steps(step, case_input["parameters"], case_input["grads_seq"], case_input["state"],
@@ -376,6 +528,8 @@ def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
         return None
     if expected is None or isinstance(expected, str):
         return None if type(got) is type(expected) and got == expected else "%s should be %r" % (path, expected)
+    if callable(expected):   # a public function, passed in a case
+        return None if got is expected else "%s should be the function %s" % (path, expected.__name__)
     if got is None:
         return "%s is None (did the function return its result?)" % path
     try:
@@ -419,6 +573,8 @@ def digest(outcome):
             return ["L", [canonical(x) for x in v]]
         if v is None or isinstance(v, (str, Unsupported)):
             return ["O", repr(v)]
+        if callable(v):
+            return ["F", str(getattr(v, "__name__", ""))]
         a = np.asarray(v, dtype=float)
         a = np.where(np.abs(a) < 1e-9, 0.0, a) + 0.0   # no -0.0
         return ["A", list(a.shape), [format(x, ".6g") for x in a.ravel()]]
@@ -490,7 +646,8 @@ def _relative_errors(got, expected, name="result"):
 
 def visible_test(fn, *args, checks=None, **kwargs):
     """Call fn(*args, **kwargs), print what it returned, and check it against
-    the right answer for these inputs. Returns what fn returned.
+    the right answer for these inputs. Returns what fn returned. (For an
+    optimizer class, fn is run as its case says: see drive.)
 
     A wrong answer raises AssertionError with what is wrong; if it equals
     what a known mistake gives here (and on the other visible cases of fn
@@ -506,7 +663,7 @@ def visible_test(fn, *args, checks=None, **kwargs):
     print("Visible case %d of %d for %s: %s" % (entry["number"], entry["of"], name, entry["description"]))
     before = copy.deepcopy([list(args), kwargs])
     try:
-        result = quietly(fn, *args, **kwargs)
+        result = quietly(drive, fn, entry.get("driver", "call"), [list(args), kwargs])
         outcome = {"result": result}
     except NotImplementedError:
         raise AssertionError(explain_not_written(name)) from None
@@ -562,3 +719,6 @@ def hidden_tests(name):
     """What a hidden test cell does when you run it yourself: nothing. The
     grader runs these tests, outside your kernel."""
     print("The hidden tests of %s run when your work is graded." % name)
+
+
+__all__ += sorted(FUNCTIONS)   # the public functions, for `from testCases import *`
