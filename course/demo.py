@@ -68,8 +68,8 @@ def _shown(path):
 
 def next_steps(root, pages):
     """What an instructor opens after a run, as lines."""
-    example = next((p for p in pages if "mistake" in p.parent.parent.name or "__" in p.parent.parent.name),
-                   pages[0] if pages else None)
+    with_mistakes = [p for p in pages if "mistake" in p.parent.parent.name or "__" in p.parent.parent.name]
+    example = min(with_mistakes or pages, key=lambda p: len(str(p)), default=None)   # the shortest line
     steps = ["reports/report.html: grades, pass rates, the commonest mistakes, suspicious code",
              "exports/grades.csv: one row per student and assignment, for a spreadsheet"]
     if example is not None:

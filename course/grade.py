@@ -184,7 +184,7 @@ def grade(root, assignment=None, log=print, students=None, force=True, workers=N
     def done(name, student, error):
         errors[(name, student)] = error
         scores, max_scores = read[(name, student)] = read_scores(root, name, student)
-        write("  graded %-16s %7s  %s" % (name, "ERROR" if error or scores is None else
+        write("  graded %-20s %7s  %s" % (name, "ERROR" if error or scores is None else
                                           "%g/%g" % (sum(scores.values()), sum(max_scores.values())),
                                           layout.shown(student)))
         bar.set_postfix(failed=sum(1 for e in errors.values() if e))

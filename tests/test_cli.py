@@ -167,3 +167,15 @@ def test_what_grading_prints_fits_a_100_column_terminal(graded):
     grade.grade(root, assignment, students=[longest], log=lines.append, settings=SUITE_SETTINGS, isolated=ISOLATED)
     assert len(longest) > 40 and lines and max(map(len, lines)) <= 100, lines
     assert len(cli.UNISOLATED) <= 100 and len("  isolation: " + sandbox.isolation()) <= 100
+
+
+def test_where_to_look_next_fits_a_100_column_terminal():
+    """Whichever chapters and demo students there are, the example feedback
+    page is the shortest path to one with a mistake."""
+    from course import cohort
+    root = Path("/tmp/demo_course")
+    pages = [root / layout.FEEDBACK / s["student"] / a / (a + ".html")
+             for a in layout.assignments(REPO) for s in cohort.catalogue(a) if s.get("demo")]
+    lines = demo.next_steps(root, pages)
+    assert any("what a student reads" in l for l in lines)
+    assert max(len("  " + l) for l in lines) <= 100, lines

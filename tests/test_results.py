@@ -2,7 +2,8 @@
 
 Each chapter's release is run alone, in full (training included), with the
 reference answers, and:
-every percentage written in a notebook's text appears in its outputs, the
+no cell that grading runs prints more than grading keeps, every percentage
+written in a notebook's text appears in its outputs, the
 chapter-3 results table reproduces the original assignment's, and code that
 a chapter copies from an earlier one equals that chapter's reference."""
 import ast
@@ -10,7 +11,7 @@ import re
 
 import pytest
 
-from course import layout
+from course import layout, preprocessors
 from course import notebooks as nbs
 from conftest import REPO, python_of
 
@@ -23,6 +24,23 @@ def outputs_text(nb):
         for out in cell.get("outputs", []):
             texts.append(out.get("text", "") or out.get("data", {}).get("text/plain", ""))
     return "\n".join(texts)
+
+
+def output_chars(cell):
+    """What grading counts of a cell's outputs (JudgedExecute.output): text, and every data value."""
+    return sum(len(out.get("text", "")) + sum(len(str(v)) for v in out.get("data", {}).values())
+               for out in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("assignment", layout.assignments(REPO))
+def test_no_cell_that_grading_runs_prints_more_than_grading_keeps(reference_runs, assignment):
+    """A figure too large for the output limit would be cut, with a note, in
+    every student's graded notebook."""
+    limit = preprocessors.JudgedExecute.max_output_chars.default_value
+    nb = reference_runs[assignment]
+    large = [(i, output_chars(c)) for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and not preprocessors.skip_tagged(c) and output_chars(c) > limit]
+    assert large == [], "cells (index, characters) over the limit of %d: %s" % (limit, large)
 
 
 @pytest.mark.parametrize("assignment", layout.assignments(REPO))
