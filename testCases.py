@@ -526,8 +526,9 @@ def first_difference(got, expected, path="result", rtol=1e-6, atol=1e-8):
             if diff:
                 return diff
         return None
-    if expected is None or isinstance(expected, str):
-        return None if type(got) is type(expected) and got == expected else "%s should be %r" % (path, expected)
+    if expected is None or isinstance(expected, str):   # a numpy string (np.str_) is a string too
+        same = got is None if expected is None else isinstance(got, str) and str(got) == expected
+        return None if same else "%s should be %r" % (path, expected)
     if callable(expected):   # a public function, passed in a case
         return None if got is expected else "%s should be the function %s" % (path, expected.__name__)
     if got is None:
@@ -572,7 +573,7 @@ def digest(outcome):
         if isinstance(v, (list, tuple)) and not all(isinstance(x, (int, float, np.number, np.bool_)) for x in v):
             return ["L", [canonical(x) for x in v]]
         if v is None or isinstance(v, (str, Unsupported)):
-            return ["O", repr(v)]
+            return ["O", repr(str(v) if isinstance(v, str) else v)]
         if callable(v):
             return ["F", str(getattr(v, "__name__", ""))]
         a = np.asarray(v, dtype=float)

@@ -118,6 +118,13 @@ def test_an_ndarray_subclass_is_sent_as_its_plain_values():
     assert type(back) is np.ndarray and back.tolist() == [0.0, 1.0, 2.0]
 
 
+def test_a_numpy_string_is_the_string_it_holds():
+    assert tc.first_difference(np.str_("saddle"), "saddle") is None
+    assert tc.digest({"result": np.str_("saddle")}) == tc.digest({"result": "saddle"})
+    assert tc.first_difference(np.str_("minimum"), "saddle") and tc.first_difference(None, "saddle")
+    assert tc.first_difference("None", None)
+
+
 def test_a_public_function_travels_by_its_name_and_no_other_function_does():
     sent = json.loads(json.dumps(tc.encode([tc.cubic_slope, {"f": tc.beale}])))
     assert sent[0] == {"function": "cubic_slope"}
