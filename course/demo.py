@@ -51,7 +51,7 @@ def run(dest, src=REPO, full_cohort=False, log=print, isolated=True):
     log("6. the report written to %s" % report_path.relative_to(root))
     log("")
     log("Where to look next, in %s/:" % _shown(root))
-    for line in next_steps(root, pages):
+    for line in next_steps(root, pages, {(r.student, r.assignment) for r in results if r.mistakes}):
         log("  " + line)
     if not isolated:
         log("graded without isolation (--no-isolation): the sample code ran with your rights")
@@ -66,10 +66,12 @@ def _shown(path):
         return str(path)
 
 
-def next_steps(root, pages):
-    """What an instructor opens after a run, as lines."""
-    with_mistakes = [p for p in pages if "mistake" in p.parent.parent.name or "__" in p.parent.parent.name]
-    example = min(with_mistakes or pages, key=lambda p: len(str(p)), default=None)   # the shortest line
+def next_steps(root, pages, with_mistakes=()):
+    """What an instructor opens after a run, as lines. with_mistakes: the
+    (student, assignment) pairs whose grading named a mistake; the example
+    feedback page is the shortest path among theirs."""
+    named = [p for p in pages if (p.parent.parent.name, p.parent.name) in with_mistakes]
+    example = min(named or pages, key=lambda p: len(str(p)), default=None)
     steps = ["reports/report.html: grades, pass rates, the commonest mistakes, suspicious code",
              "exports/grades.csv: one row per student and assignment, for a spreadsheet"]
     if example is not None:

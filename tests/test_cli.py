@@ -174,8 +174,12 @@ def test_where_to_look_next_fits_a_100_column_terminal():
     page is the shortest path to one with a mistake."""
     from course import cohort
     root = Path("/tmp/demo_course")
-    pages = [root / layout.FEEDBACK / s["student"] / a / (a + ".html")
-             for a in layout.assignments(REPO) for s in cohort.catalogue(a) if s.get("demo")]
-    lines = demo.next_steps(root, pages)
-    assert any("what a student reads" in l for l in lines)
+    demo_samples = [(a, s) for a in layout.assignments(REPO) for s in cohort.catalogue(a) if s.get("demo")]
+    pages = [root / layout.FEEDBACK / s["student"] / a / (a + ".html") for a, s in demo_samples]
+    named = [(a, s) for a, s in demo_samples
+             if any(isinstance(e, (str, tuple)) and e not in cohort.NOT_MISTAKES for e in s["expect"].values())]
+    with_mistakes = {(s["student"], a) for a, s in named}
+    lines = demo.next_steps(root, pages, with_mistakes)
+    example = next(l for l in lines if "what a student reads" in l).split(":")[0].split("/")
+    assert (example[1], example[2]) in with_mistakes, example
     assert max(len("  " + l) for l in lines) <= 100, lines
